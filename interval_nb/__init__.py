@@ -1,0 +1,60 @@
+"""interval_nb: Interval-style internal tools, hosted in Jupyter.
+
+Write actions as async functions; each ``await io.…`` shows a prompt to the person running
+the action and waits for their answer, while the kernel stays free.
+
+>>> import interval_nb as inb
+>>> actions = inb.Actions()
+>>> @actions.action
+... async def hello(io, ctx):
+...     name = await io.input.text("Your name")
+...     return f"Hello, {name}!"
+"""
+
+from __future__ import annotations
+
+from .actions import Action, Actions, runs
+from .errors import (
+    ActionDefinitionError,
+    AnswerRejected,
+    IntervalNBError,
+    NoActiveRunError,
+    PromptConflictError,
+    PromptTimeout,
+    RunCancelled,
+    RunFinishedError,
+    TopLevelAwaitUnsupported,
+)
+from .io import IO, ChoiceResult, io
+from .runtime import ActionContext, Run, User
+
+try:
+    from ._version import __version__
+except ImportError:  # running from a source tree that was never built
+    __version__ = "0.0.0+unknown"
+
+__all__ = [
+    "Action",
+    "ActionContext",
+    "ActionDefinitionError",
+    "Actions",
+    "AnswerRejected",
+    "ChoiceResult",
+    "IO",
+    "IntervalNBError",
+    "NoActiveRunError",
+    "PromptConflictError",
+    "PromptTimeout",
+    "Run",
+    "RunCancelled",
+    "RunFinishedError",
+    "TopLevelAwaitUnsupported",
+    "User",
+    "__version__",
+    "io",
+    "runs",
+]
+
+
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    return [{"src": "labextension", "dest": "interval-nb"}]

@@ -1,0 +1,107 @@
+"""Starting runs from notebook cells, and showing them again.
+
+``action.start()`` makes the run, its :class:`~.widget.RunView`, starts the task and displays
+the view, then returns so the cell finishes at once. The cell that started a run is its
+*origin* (JupyterLab and Notebook 7 send a ``cellId`` with every execution): running that
+cell again cancels the runs it started before, so none is left waiting behind a vanished
+output. ``inb.runs()`` lists live runs; displaying one shows its view again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..runtime import registry
+from ..runtime.context import User
+from ..runtime.run import Run
+from .widget import RunView
+
+if TYPE_CHECKING:
+    from ..actions import Action
+
+RERUN_REASON = "its cell was run again"
+
+
+def current_cell_id() -> str | None:
+    """The ``cellId`` of the cell being executed, when the frontend sent one."""
+    try:
+        from ipykernel.kernelbase import Kernel
+    except ImportError:
+        return None
+    if not Kernel.initialized():
+        return None
+    kernel = Kernel.instance()
+    try:
+        parent = kernel.get_parent("shell")
+    except TypeError:  # ipykernel 7 dropped the channel argument
+        parent = kernel.get_parent()
+    metadata = (parent or {}).get("metadata") or {}
+    cell_id = metadata.get("cellId")
+    return str(cell_id) if cell_id else None
+
+
+def _execution_count() -> int | None:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    return None if shell is None else int(shell.execution_count)
+
+
+def show(view: Any) -> None:
+    """Display a widget in the current output, remembering in which execution it was shown."""
+    from IPython.display import display
+
+    view._inb_shown_at = _execution_count()
+    # Publish the widget's bundle directly: the objects' own _ipython_display_ would skip it.
+    display(view._repr_mimebundle_(), raw=True)
+
+
+def shown_in_this_cell(view: Any) -> bool:
+    """Whether :func:`show` already displayed ``view`` during the executing cell."""
+    count = _execution_count()
+    return count is not None and getattr(view, "_inb_shown_at", None) == count
+
+
+def attach_view(run: Run) -> RunView:
+    """Give ``run`` a RunView and make displaying the run display that view."""
+    view = RunView(run)
+
+    def display_run() -> None:
+        # start() already displayed the view in this very cell: do not show it twice.
+        if not shown_in_this_cell(view):
+            show(view)
+
+    run.display_hook = display_run
+    run.view = view  # type: ignore[attr-defined]
+    return view
+
+
+def start_in_notebook(
+    action: Action,
+    params: Mapping[str, Any] | None,
+    *,
+    user: User | str | None,
+    display: bool,
+    from_cell: bool = True,
+    origin: str | None = None,
+) -> Run:
+    """Create, show and start a run of ``action`` (the body of ``Action.start``).
+
+    ``from_cell``: the run is started by the executing cell (its earlier runs are cancelled);
+    otherwise ``origin`` is used as given (e.g. the cell of a launcher).
+    """
+    run = action.create_run(params, user=user)
+    if from_cell:
+        origin = current_cell_id()
+        if origin is not None:
+            registry.cancel_from_origin(origin, RERUN_REASON)
+    run.origin = origin
+    registry.track(run)
+    view = attach_view(run)
+    run.start()
+    if display:
+        show(view)
+    return run

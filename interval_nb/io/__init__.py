@@ -1,0 +1,9 @@
+"""The author API: build prompts as data; awaiting one shows it in the active run."""
+
+from __future__ import annotations
+
+from .components import Component, InvalidAnswer
+from .prompt import ChoiceResult, Prompt
+from .namespace import IO, Display, Input, Select, io
+
+__all__ = ["IO", "ChoiceResult", "Component", "Display", "Input", "InvalidAnswer", "Prompt", "Select", "io"]

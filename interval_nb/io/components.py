@@ -1,0 +1,132 @@
+"""The base of every io component: a labelled piece of a prompt, data first.
+
+A component knows its ``kind`` (the io method path), its JSON ``props``, the raw value the
+page should start with, and how to turn the raw value the page sends back into the Python
+value the action receives (:meth:`Component.parse`, which raises :class:`InvalidAnswer`
+with a message for the person). Modifiers return changed copies, so a component can be
+reused. Awaiting a component shows it alone as a prompt.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable, Generator, Sequence
+from typing import Any, ClassVar, TypeVar
+
+from ..errors import ActionDefinitionError
+from ..protocol import ComponentSpec
+
+C = TypeVar("C", bound="Component")
+
+Validator = Callable[[Any], "str | None | Awaitable[str | None]"]
+"""An author validator: returns an error message, or ``None`` when the value is fine."""
+
+MAX_TEXT_LENGTH = 100_000
+"""Longest text any answer may carry unless a component says less (a huge answer is refused)."""
+
+
+class InvalidAnswer(ValueError):
+    """A raw answer value is not acceptable; the message is shown to the person."""
+
+
+def check_label(label: object, method: str) -> str:
+    """Return ``label`` if it is a string, else raise a clear definition error."""
+    if not isinstance(label, str):
+        raise ActionDefinitionError(
+            f"io.{method}() needs a string label as its first argument, got {type(label).__name__}"
+        )
+    return label
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Component:
+    """One labelled element of a prompt (input, select, display or confirm)."""
+
+    kind: ClassVar[str] = ""
+    is_display: ClassVar[bool] = False
+    exclusive: ClassVar[bool] = False
+    """An exclusive component (``confirm``) brings its own buttons and cannot join a group."""
+
+    label: str
+    props: dict[str, Any] = dataclasses.field(default_factory=dict)
+    is_optional: bool = False
+    validators: tuple[Validator, ...] = ()
+
+    # -- what the page sees ------------------------------------------------------------
+    def initial_value(self) -> Any:
+        """The raw value the page starts with (a default, or ``None``)."""
+        return None
+
+    async def prepare(self) -> Component:
+        """Resolve anything lazy in the props before display; returns the ready component."""
+        return self
+
+    def spec(self, value: Any = None, error: str | None = None) -> ComponentSpec:
+        """The JSON the page renders."""
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "props": self.props,
+            "optional": self.is_optional,
+            "value": value,
+            "error": error,
+        }
+
+    # -- what the action receives ------------------------------------------------------
+    def is_missing(self, raw: Any) -> bool:
+        """Whether the page left this component empty."""
+        return raw is None or raw == "" or raw == []
+
+    def parse(self, raw: Any) -> Any:
+        """Turn a raw page value into the action's value, or raise :class:`InvalidAnswer`."""
+        return raw
+
+    def summary(self, value: Any) -> Any:
+        """A JSON-safe rendering of an accepted value, for the transcript and journal."""
+        from .._util import jsonable
+
+        return jsonable(value)
+
+    # -- modifiers ---------------------------------------------------------------------
+    def optional(self: C, is_optional: bool = True) -> C:
+        """Let the person leave this blank; the action then receives ``None``."""
+        if self.is_display:
+            raise ActionDefinitionError(f"io.{self.kind}() shows information; it cannot be optional")
+        return dataclasses.replace(self, is_optional=bool(is_optional))
+
+    def validate(self: C, fn: Validator) -> C:
+        """Add a validator: ``fn(value)`` returns an error message or ``None`` (sync or async)."""
+        if not callable(fn):
+            raise ActionDefinitionError(".validate() needs a function that returns an error string or None")
+        if self.is_display:
+            raise ActionDefinitionError(f"io.{self.kind}() shows information; there is nothing to validate")
+        return dataclasses.replace(self, validators=(*self.validators, fn))
+
+    def with_choices(self, choices: Sequence[str | dict[str, Any]]) -> Any:
+        """Replace the Submit button with one button per choice; see :class:`ChoiceResult`."""
+        from .prompt import Prompt
+
+        return Prompt.single_of(self).with_choices(choices)
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        from .prompt import Prompt
+
+        return Prompt.single_of(self).__await__()
+
+    def __repr__(self) -> str:
+        return f"<io.{self.kind} {self.label!r}>"
+
+
+def component_class(kind: str) -> Callable[[type[C]], type[C]]:
+    """Class decorator that sets ``kind`` (kept explicit, so a grep for the kind finds it)."""
+
+    def decorate(cls: type[C]) -> type[C]:
+        cls.kind = kind
+        return cls
+
+    return decorate
+
+
+def drop_none(**props: Any) -> dict[str, Any]:
+    """Props without the ``None`` entries (the page treats a missing prop as unset)."""
+    return {k: v for k, v in props.items() if v is not None}

@@ -1,0 +1,113 @@
+"""Select components: pick one or several of the options the action offered.
+
+Options may be primitives (``"red"``, ``3``) or mappings with ``label``, ``value`` and an
+optional ``description``. The page answers with option *values*; the kernel checks each was
+actually offered and hands the action the original option objects.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from ..errors import ActionDefinitionError
+from .components import Component, InvalidAnswer, component_class
+
+_PRIMITIVES = (str, int, float, bool)
+
+
+def option_key(value: Any) -> str:
+    """A key that tells ``1``, ``1.5``, ``True`` and ``"1"`` apart, as JSON does."""
+    try:
+        return json.dumps(value, sort_keys=True)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def normalise_options(options: Iterable[Any], method: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Return the options as the page shows them and a map from value key to original option."""
+    if isinstance(options, (str, bytes)) or not isinstance(options, Iterable):
+        raise ActionDefinitionError(f"io.{method}() needs options as a list")
+    shown: list[dict[str, Any]] = []
+    originals: dict[str, Any] = {}
+    for option in options:
+        if isinstance(option, dict):
+            if "value" not in option:
+                raise ActionDefinitionError(f"io.{method}() option {option!r} has no 'value'")
+            value = option["value"]
+            label = option.get("label", value)
+            description = option.get("description")
+        elif isinstance(option, _PRIMITIVES):
+            value, label, description = option, option, None
+        else:
+            raise ActionDefinitionError(
+                f"io.{method}() options must be str/int/float/bool or dicts with label and value; "
+                f"got {type(option).__name__}"
+            )
+        if not isinstance(value, _PRIMITIVES):
+            raise ActionDefinitionError(
+                f"io.{method}() option values must be str, int, float or bool; got {value!r}"
+            )
+        key = option_key(value)
+        if key in originals:
+            raise ActionDefinitionError(f"io.{method}() has two options with the value {value!r}")
+        originals[key] = option
+        entry = {"label": str(label), "value": value}
+        if description is not None:
+            entry["description"] = str(description)
+        shown.append(entry)
+    return shown, originals
+
+
+def value_of(option: Any) -> Any:
+    """The value of an option (a primitive, or a mapping's ``value``)."""
+    return option["value"] if isinstance(option, dict) else option
+
+
+@component_class("select.single")
+@dataclasses.dataclass(frozen=True, eq=False, repr=False)
+class SingleSelect(Component):
+    """Pick exactly one option; the action gets the original option back."""
+
+    originals: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def initial_value(self) -> Any:
+        return self.props.get("default_value")
+
+    def parse(self, raw: Any) -> Any:
+        key = option_key(raw)
+        if key not in self.originals:
+            raise InvalidAnswer("Choose one of the options offered.")
+        return self.originals[key]
+
+
+@component_class("select.multiple")
+@dataclasses.dataclass(frozen=True, eq=False, repr=False)
+class MultipleSelect(Component):
+    """Pick several options, between ``min_selections`` and ``max_selections``."""
+
+    originals: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def initial_value(self) -> Any:
+        return list(self.props.get("default_value") or [])
+
+    def is_missing(self, raw: Any) -> bool:
+        # An empty selection is an answer when nothing is required.
+        return raw is None or (raw == [] and (self.props.get("min_selections") or 0) > 0)
+
+    def parse(self, raw: Any) -> list[Any]:
+        if not isinstance(raw, list):
+            raise InvalidAnswer("Expected a list of selected options.")
+        keys = [option_key(v) for v in raw]
+        if any(k not in self.originals for k in keys):
+            raise InvalidAnswer("Choose only among the options offered.")
+        if len(set(keys)) != len(keys):
+            raise InvalidAnswer("Each option can be selected once.")
+        lo, hi = self.props.get("min_selections"), self.props.get("max_selections")
+        if lo is not None and len(keys) < lo:
+            raise InvalidAnswer(f"Select at least {lo}.")
+        if hi is not None and len(keys) > hi:
+            raise InvalidAnswer(f"Select at most {hi}.")
+        return [self.originals[k] for k in keys]

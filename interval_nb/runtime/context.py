@@ -1,0 +1,97 @@
+"""``ctx``: what an action knows about its run (params, user, ids) and how it reports progress."""
+
+from __future__ import annotations
+
+import dataclasses
+import getpass
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ActionDefinitionError
+
+if TYPE_CHECKING:
+    from .loading import Loading
+    from .run import Run
+
+
+@dataclasses.dataclass(frozen=True)
+class User:
+    """The person running an action."""
+
+    username: str
+    display_name: str | None = None
+    email: str | None = None
+
+    @classmethod
+    def current(cls) -> User:
+        """The Jupyter user where known (JupyterHub), else the operating-system user."""
+        hub_user = os.environ.get("JUPYTERHUB_USER")
+        if hub_user:
+            return cls(username=hub_user)
+        try:
+            return cls(username=getpass.getuser())
+        except (KeyError, OSError):  # no passwd entry in some containers
+            return cls(username=os.environ.get("USER", "unknown"))
+
+    @classmethod
+    def coerce(cls, user: User | str | None) -> User:
+        """Accept a :class:`User`, a username or ``None`` (the current user)."""
+        if user is None:
+            return cls.current()
+        if isinstance(user, str):
+            return cls(username=user)
+        if isinstance(user, User):
+            return user
+        raise ActionDefinitionError(f"user must be a username or a User, got {type(user).__name__}")
+
+
+class ActionContext:
+    """The ``ctx`` an action receives."""
+
+    def __init__(self, run: Run) -> None:
+        self._run = run
+
+    @property
+    def run_id(self) -> str:
+        """The id of this run."""
+        return self._run.id
+
+    @property
+    def action(self) -> Any:
+        """The :class:`~interval_nb.Action` being run (``ctx.action.slug``, ``.name``)."""
+        return self._run._action
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        """The parameters the run was started with (read-only)."""
+        return self._run.params
+
+    @property
+    def user(self) -> User:
+        """Who is running the action."""
+        return self._run.user
+
+    @property
+    def loading(self) -> Loading:
+        """The progress indicator: ``start()``, ``update()``, ``complete_one()``."""
+        return self._run.loading
+
+    def log(self, *args: Any) -> None:
+        """Add a line to the run's log, like ``print`` (shown in the view, kept in history).
+
+        >>> ctx.log("refunded", charge_id)  # doctest: +SKIP
+        """
+        self._run.add_log(" ".join(str(a) for a in args))
+
+    def notify(self, message: str, *, title: str | None = None) -> None:
+        """Show a notification in the run's view.
+
+        >>> ctx.notify("Refund sent", title="Done")  # doctest: +SKIP
+        """
+        if not isinstance(message, str) or (title is not None and not isinstance(title, str)):
+            raise ActionDefinitionError("ctx.notify() takes a message string and an optional title string")
+        self._run.add_notification(message, title)
+
+    def __repr__(self) -> str:
+        return f"<ActionContext run={self.run_id} action={self._run.slug!r} user={self.user.username!r}>"

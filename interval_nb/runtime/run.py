@@ -1,0 +1,422 @@
+"""A run: one action coroutine driven as an asyncio task, and everything it has shown.
+
+Lifecycle (DESIGN §2)::
+
+    pending ─start()→ running ⇄ awaiting_input ─→ completed | failed | cancelled | interrupted
+
+``ask()`` shows a prompt and parks the action on a future; ``submit()`` (always called on the
+run's event loop: channels hop there with ``call_soon_threadsafe``) hands an answer to the
+waiting ``ask()``, which judges it in the kernel and either returns the value to the action or
+shows the same prompt again with its errors and the person's values. Views follow the run by
+subscribing to its changes; progress and logs are coalesced to at most one update per
+:data:`COALESCE_SECONDS`. Every change is also appended to :attr:`Run.journal`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import itertools
+import logging
+import time
+import traceback
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from .._context import active_host
+from .._util import jsonable
+from ..errors import AnswerRejected, IntervalNBError, PromptConflictError, RunCancelled
+from ..io.namespace import IO
+from ..io.prompt import Evaluation, Prompt
+from ..protocol import (
+    TERMINAL_STATUSES,
+    ErrorInfo,
+    Notification,
+    PromptSpec,
+    RunState,
+    RunStatus,
+    TranscriptEntry,
+)
+from .context import ActionContext, User
+from .loading import Loading
+
+if TYPE_CHECKING:
+    from collections.abc import Generator
+
+log = logging.getLogger("interval_nb")
+
+COALESCE_SECONDS = 0.05
+"""Progress and log updates reach views at most this often (20 a second)."""
+
+LOG_TAIL = 200
+"""How many recent log lines a view shows."""
+
+MAX_LOG_LINE = 10_000
+
+ActionFunction = Callable[[IO, ActionContext], Awaitable[Any]]
+Listener = Callable[["Run", frozenset[str]], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class AnswerOutcome:
+    """How the run judged one answer: accepted, or the prompt shown again with errors."""
+
+    accepted: bool
+    prompt: PromptSpec | None = None
+
+
+@dataclasses.dataclass
+class _Pending:
+    prompt: Prompt
+    spec: PromptSpec
+    inbox: asyncio.Future[tuple[list[Any], str | None, asyncio.Future[AnswerOutcome]]]
+    busy: bool = False
+
+
+_ids = itertools.count(1)
+
+
+class Run:
+    """One execution of an action: its task, its state and the prompts it shows.
+
+    Create runs with ``action.start()`` (notebook) or ``interval_nb.testing.start`` (tests).
+    ``await run`` or ``await run.result()`` gives the action's return value.
+    """
+
+    def __init__(
+        self,
+        fn: ActionFunction,
+        *,
+        slug: str,
+        title: str,
+        params: Mapping[str, Any] | None = None,
+        user: User | None = None,
+        action: Any = None,
+    ) -> None:
+        self.id: str = uuid.uuid4().hex[:12]
+        self.slug = slug
+        self.title = title
+        self.created = time.time()
+        self.params: Mapping[str, Any] = MappingProxyType(dict(params or {}))
+        self.user = user or User.current()
+        self.origin: str | None = None
+        """The notebook cell that started the run, where known (re-running it cancels the run)."""
+        self.display_hook: Callable[[], None] | None = None
+        """Shows the run's view when the run is displayed; set by the notebook channel."""
+        self._fn = fn
+        self._action = action
+        self.status: RunStatus = "pending"
+        self.transcript: list[TranscriptEntry] = []
+        self.logs: list[str] = []
+        self.notifications: list[Notification] = []
+        self.result_value: Any = None
+        self.error: ErrorInfo | None = None
+        self.journal: list[dict[str, Any]] = []
+        self.loading = Loading(lambda: self._changed("loading"))
+        self._exception: BaseException | None = None
+        self._pending: _Pending | None = None
+        self._prompt_ids = itertools.count(1)
+        self._listeners: list[Listener] = []
+        self._dirty: set[str] = set()
+        self._flush_handle: asyncio.TimerHandle | None = None
+        self._cancel_reason: str | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._finished: asyncio.Future[None] | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def start(self) -> Run:
+        """Start the action as a task on the running event loop and return at once."""
+        if self._task is not None:
+            raise IntervalNBError("this run has already been started")
+        self._loop = asyncio.get_event_loop()
+        self._finished = self._loop.create_future()
+        self._record("started", params=jsonable(dict(self.params)), user=self.user.username)
+        self._task = self._loop.create_task(self._main(), name=f"interval_nb run {self.slug} {self.id}")
+        self._task.add_done_callback(self._on_task_done)
+        return self
+
+    async def _main(self) -> None:
+        active_host.set(self)  # the task runs in its own copy of the context
+        self._set_status("running")
+        ctx = ActionContext(self)
+        try:
+            value = await self._fn(IO(), ctx)
+        except asyncio.CancelledError:
+            self._finish("cancelled")
+        except BaseException as exc:  # noqa: BLE001 - shown, journaled and re-raised by result()
+            self._exception = exc
+            self._finish("failed", error={
+                "type": type(exc).__name__,
+                "message": str(exc),
+                "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+            })
+            log.warning("action %s (run %s) failed: %s: %s", self.slug, self.id, type(exc).__name__, exc)
+        else:
+            if self._cancel_reason is not None:
+                self._finish("cancelled")
+            else:
+                self.result_value = value
+                self._finish("completed")
+
+    def _on_task_done(self, task: asyncio.Task[None]) -> None:
+        # _main catches everything; anything arriving here is a bug in interval_nb itself.
+        if not task.cancelled() and task.exception() is not None:
+            exc = task.exception()
+            log.error("interval_nb run %s crashed", self.id, exc_info=exc)
+            if self.status not in TERMINAL_STATUSES:
+                self._exception = exc
+                self._finish("failed", error={"type": type(exc).__name__, "message": str(exc), "traceback": ""})
+        elif task.cancelled() and self.status not in TERMINAL_STATUSES:
+            self._finish("cancelled")
+
+    def _finish(self, status: RunStatus, error: ErrorInfo | None = None) -> None:
+        self._pending = None
+        self.error = error
+        details: dict[str, Any] = {}
+        if status == "completed":
+            details["result"] = jsonable(self.result_value)
+        if status == "cancelled" and self._cancel_reason:
+            details["reason"] = self._cancel_reason
+        if error:
+            details["error"] = error
+        self._record(status, **details)
+        self._set_status(status, also=("prompt", "loading", "result", "error"))
+        if self._finished is not None and not self._finished.done():
+            self._finished.set_result(None)
+
+    def cancel(self, reason: str | None = None) -> bool:
+        """Cancel the run: the action gets ``CancelledError`` at its pending ``await``.
+
+        Returns ``False`` if the run had already finished.
+        """
+        if self.done:
+            return False
+        self._cancel_reason = reason or "cancelled"
+        self._record("cancel_requested", reason=self._cancel_reason)
+        if self._task is not None:
+            self._task.cancel()
+        else:
+            self._finish("cancelled")
+        return True
+
+    def interrupt(self, reason: str) -> None:
+        """Mark the run ``interrupted`` (its kernel or view went away); used by hosts."""
+        if self.done:
+            return
+        self._cancel_reason = reason
+        if self._task is not None:
+            self._task.cancel()
+        self._finish("interrupted", error={"type": "Interrupted", "message": reason, "traceback": ""})
+
+    @property
+    def done(self) -> bool:
+        """Whether the run has reached a terminal status."""
+        return self.status in TERMINAL_STATUSES
+
+    @property
+    def cancel_reason(self) -> str | None:
+        """Why the run was cancelled, if it was."""
+        return self._cancel_reason
+
+    async def result(self) -> Any:
+        """Wait for the run to end and return the action's value.
+
+        Raises the action's own exception if it failed, :class:`RunCancelled` if cancelled.
+        """
+        if self._finished is None:
+            raise IntervalNBError("this run has not been started")
+        await asyncio.shield(self._finished)
+        if self.status == "failed" and self._exception is not None:
+            raise self._exception
+        if self.status in ("cancelled", "interrupted"):
+            raise RunCancelled(f"run {self.id} of {self.slug!r} was {self.status}: {self._cancel_reason}")
+        return self.result_value
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        from .toplevel import check_top_level_await
+
+        check_top_level_await()
+        return self.result().__await__()
+
+    # -- prompts -------------------------------------------------------------------------
+    @property
+    def prompt(self) -> PromptSpec | None:
+        """The prompt waiting for an answer, as the page shows it (``None`` if none)."""
+        return self._pending.spec if self._pending else None
+
+    async def ask(self, prompt: Prompt) -> Any:
+        """Show ``prompt`` and return its validated value (the ``await io.…`` of actions)."""
+        if self._pending is not None:
+            raise PromptConflictError(
+                "this run is already waiting for an answer; show several things at once with io.group(...)"
+            )
+        if self._cancel_reason is not None:
+            raise asyncio.CancelledError()
+        prompt = await prompt.prepare()
+        if prompt.is_display_only:
+            entry: TranscriptEntry = {"kind": "display", "components": prompt.spec("")["components"]}
+            self.transcript.append(entry)
+            self._record("displayed", components=entry["components"])
+            self._changed("transcript")
+            return prompt.shape([None] * len(prompt.components))
+        prompt_id = f"{self.id}-p{next(self._prompt_ids)}"
+        loop = asyncio.get_running_loop()
+        pending = _Pending(prompt, prompt.spec(prompt_id), loop.create_future())
+        self._pending = pending
+        self._record("prompt_shown", prompt=pending.spec)
+        self._set_status("awaiting_input", also=("prompt",))
+        try:
+            while True:
+                values, choice, outcome = await pending.inbox
+                try:
+                    evaluation = await prompt.evaluate(values, choice)
+                except Exception as exc:  # noqa: BLE001 - an author validator raised: show it, keep waiting
+                    log.exception("validator of run %s raised", self.id)
+                    evaluation = Evaluation(False, error=f"Could not check this answer: {type(exc).__name__}: {exc}")
+                if evaluation.ok:
+                    self._record("answered", prompt_id=prompt_id, values=_summaries(prompt, values), choice=choice)
+                    outcome.set_result(AnswerOutcome(True))
+                    break
+                pending.spec = prompt.spec(prompt_id, values, list(evaluation.component_errors) or None,
+                                           evaluation.error)
+                pending.inbox = loop.create_future()
+                pending.busy = False
+                self._record("validation_failed", prompt_id=prompt_id, errors=list(evaluation.component_errors),
+                             error=evaluation.error)
+                outcome.set_result(AnswerOutcome(False, pending.spec))
+                self._changed("prompt")
+        finally:
+            if self._pending is pending:
+                self._pending = None
+        self._set_status("running", also=("prompt",))
+        return evaluation.value
+
+    def submit(self, message: Mapping[str, Any]) -> asyncio.Future[AnswerOutcome]:
+        """Hand an answer (``{"prompt_id", "values", "choice"}``) to the waiting prompt.
+
+        Must be called on the run's event loop. Raises :class:`AnswerRejected` if the answer
+        cannot be taken at all; otherwise returns a future of the :class:`AnswerOutcome`.
+        The first answer to a prompt wins; a second one racing it is rejected as ``busy``.
+        """
+        if not isinstance(message, Mapping):
+            raise AnswerRejected("an answer is a JSON object", "malformed")
+        prompt_id, values, choice = message.get("prompt_id"), message.get("values"), message.get("choice")
+        pending = self._pending
+        if self.done or pending is None:
+            raise AnswerRejected(f"run {self.id} is not waiting for an answer (status: {self.status})",
+                                 "not_waiting")
+        if prompt_id != pending.spec["id"]:
+            raise AnswerRejected(f"prompt {prompt_id!r} is not the prompt this run is showing", "stale_prompt")
+        if pending.busy:
+            raise AnswerRejected("another answer to this prompt is already being checked", "busy")
+        if not isinstance(values, list) or len(values) != len(pending.prompt.components):
+            raise AnswerRejected(
+                f"values must be a list with one entry per component ({len(pending.prompt.components)})",
+                "malformed")
+        if choice is not None and not isinstance(choice, str):
+            raise AnswerRejected("choice must be a string or null", "malformed")
+        pending.busy = True
+        outcome: asyncio.Future[AnswerOutcome] = asyncio.get_running_loop().create_future()
+        pending.inbox.set_result((values, choice, outcome))
+        return outcome
+
+    def handle_view_message(self, content: Any) -> None:
+        """Act on a message from a view (``answer`` or ``cancel``); never raises.
+
+        Channels call this on the run's loop. Bad or stale messages are journaled and dropped.
+        """
+        if not isinstance(content, dict):
+            self._record("message_dropped", reason="not an object")
+            return
+        kind = content.get("type")
+        if kind == "cancel":
+            self.cancel("cancelled from the view")
+        elif kind == "answer":
+            try:
+                self.submit(content)
+            except AnswerRejected as exc:
+                self._record("answer_rejected", code=exc.code, reason=str(exc))
+        else:
+            self._record("message_dropped", reason=f"unknown message type {str(kind)[:40]!r}")
+
+    # -- ctx -----------------------------------------------------------------------------
+    def add_log(self, line: str) -> None:
+        """Append a log line (``ctx.log``)."""
+        line = line if len(line) <= MAX_LOG_LINE else line[:MAX_LOG_LINE] + "…"
+        self.logs.append(line)
+        self._record("log", line=line)
+        self._changed("logs")
+
+    def add_notification(self, message: str, title: str | None) -> None:
+        """Show a notification in the run's views (``ctx.notify``)."""
+        note: Notification = {"message": message, "title": title, "time": time.time()}
+        self.notifications.append(note)
+        self._record("notified", message=message, title=title)
+        self._changed("notifications")
+
+    # -- views -------------------------------------------------------------------------
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(run, changed_fields)`` after each change; returns an unsubscribe."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def state(self) -> RunState:
+        """A snapshot of everything a view shows."""
+        return {
+            "run_id": self.id,
+            "action": self.slug,
+            "title": self.title,
+            "status": self.status,
+            "prompt": self.prompt,
+            "transcript": list(self.transcript),
+            "loading": dict(self.loading.state) if self.loading.state else None,  # type: ignore[typeddict-item]
+            "logs": self.logs[-LOG_TAIL:],
+            "notifications": list(self.notifications),
+            "result": jsonable(self.result_value),
+            "error": self.error,
+        }
+
+    def _set_status(self, status: RunStatus, also: tuple[str, ...] = ()) -> None:
+        self.status = status
+        self._dirty.update(("status", *also))
+        self._flush()
+
+    def _changed(self, field: str) -> None:
+        self._dirty.add(field)
+        if field in ("loading", "logs"):
+            if self._flush_handle is None and self._loop is not None:
+                self._flush_handle = self._loop.call_later(COALESCE_SECONDS, self._flush)
+        else:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
+        if not self._dirty:
+            return
+        changed, self._dirty = frozenset(self._dirty), set()
+        for listener in list(self._listeners):
+            try:
+                listener(self, changed)
+            except Exception:  # noqa: BLE001 - a broken view must not break the run
+                log.exception("a view of run %s failed to update", self.id)
+
+    def _record(self, event: str, **data: Any) -> None:
+        self.journal.append({"event": event, "time": time.time(), **data})
+
+    def _ipython_display_(self) -> None:
+        if self.display_hook is not None:
+            self.display_hook()
+        else:
+            print(repr(self))
+
+    def __repr__(self) -> str:
+        return f"<Run {self.id} of {self.slug!r}: {self.status}>"
+
+
+def _summaries(prompt: Prompt, values: list[Any]) -> list[Any]:
+    return [None if c.is_display else jsonable(v) for c, v in zip(prompt.components, values, strict=True)]

@@ -1,0 +1,235 @@
+"""Unit-test actions without a browser or a kernel.
+
+>>> from interval_nb.testing import start
+>>> async with start(refund_user, params={"x": 1}, user="ana") as run:   # doctest: +SKIP
+...     prompt = await run.next_prompt()
+...     assert prompt.components[0].kind == "input.email"
+...     await run.answer("ana@example.com")
+...     assert await run.result() == {"refunded": 0}
+
+The driver answers exactly as the page does: one raw value per component (option values for
+selects, ISO strings or date objects for dates), through the same kernel-side validation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from .actions import Action
+from .errors import AnswerRejected, PromptTimeout, RunFinishedError
+from .protocol import ComponentSpec, LoadingState, Notification, PromptSpec, RunStatus, TranscriptEntry
+from .runtime import registry
+from .runtime.context import User
+from .runtime.run import AnswerOutcome, Run
+
+__all__ = ["ComponentView", "PromptView", "TestRun", "start"]
+
+DEFAULT_TIMEOUT = 5.0
+
+_UNSET: Any = object()
+
+
+@dataclasses.dataclass(frozen=True)
+class ComponentView:
+    """One component of a prompt as the test sees it."""
+
+    kind: str
+    label: str
+    props: dict[str, Any]
+    optional: bool
+    value: Any
+    error: str | None
+
+    @classmethod
+    def of(cls, spec: ComponentSpec) -> ComponentView:
+        """Build from the wire spec."""
+        return cls(spec["kind"], spec["label"], spec["props"], spec["optional"], spec["value"], spec["error"])
+
+
+@dataclasses.dataclass(frozen=True)
+class PromptView:
+    """A prompt as the test sees it: ``id``, ``components``, ``choices``, ``error``."""
+
+    id: str
+    components: tuple[ComponentView, ...]
+    choices: tuple[str, ...]
+    error: str | None
+    spec: PromptSpec
+
+    @property
+    def errors(self) -> list[str | None]:
+        """Each component's validation error (``None`` where fine)."""
+        return [c.error for c in self.components]
+
+    @classmethod
+    def of(cls, spec: PromptSpec) -> PromptView:
+        """Build from the wire spec."""
+        return cls(spec["id"], tuple(ComponentView.of(c) for c in spec["components"]),
+                   tuple(c["value"] for c in spec["choices"]), spec["error"], spec)
+
+
+def _raw(value: Any) -> Any:
+    if isinstance(value, (dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict) and "value" in value:
+        return value["value"]
+    if isinstance(value, (list, tuple)):
+        return [_raw(v) for v in value]
+    return value
+
+
+class TestRun:
+    """A run driven by a test: read prompts, answer them, inspect the outcome."""
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, run: Run, timeout: float) -> None:
+        self.run = run
+        self.timeout = timeout
+        self._renders: asyncio.Queue[PromptSpec | None] = asyncio.Queue()
+        self._last: PromptSpec | None = None
+        run.subscribe(self._on_change)
+
+    def _on_change(self, run: Run, changed: frozenset[str]) -> None:
+        if "prompt" in changed and run.prompt is not None and run.prompt is not self._last:
+            self._last = run.prompt
+            self._renders.put_nowait(run.prompt)
+        if run.done:
+            self._renders.put_nowait(None)
+
+    async def next_prompt(self, timeout: float | None = None) -> PromptView:
+        """Wait for the next prompt shown (or shown again with errors) and return it.
+
+        Raises :class:`PromptTimeout` if none comes in time and :class:`RunFinishedError` if
+        the run ended instead.
+        """
+        limit = self.timeout if timeout is None else timeout
+        try:
+            spec = await asyncio.wait_for(self._renders.get(), limit)
+        except asyncio.TimeoutError:
+            raise PromptTimeout(
+                f"no new prompt within {limit:g}s; the run is {self.run.status}"
+            ) from None
+        if spec is None:
+            self._renders.put_nowait(None)  # every later call sees the end too
+            detail = f": {self.run.error['type']}: {self.run.error['message']}" if self.run.error else ""
+            raise RunFinishedError(f"expected a prompt, but the run ended {self.run.status}{detail}")
+        return PromptView.of(spec)
+
+    @property
+    def prompt(self) -> PromptView | None:
+        """The prompt waiting now, if any."""
+        return PromptView.of(self.run.prompt) if self.run.prompt else None
+
+    def _values_for(self, spec: PromptSpec, value: Any) -> list[Any]:
+        components = spec["components"]
+        run_prompt = self.run._pending.prompt if self.run._pending else None
+        if len(components) == 1 and run_prompt is not None and run_prompt.single:
+            return [_raw(value)]
+        if isinstance(value, Mapping) and run_prompt is not None and run_prompt.names is not None:
+            unknown = set(value) - set(run_prompt.names)
+            if unknown:
+                raise AnswerRejected(f"no components named {sorted(unknown)} in this group", "malformed")
+            return [_raw(value.get(name)) for name in run_prompt.names]
+        if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+            values = list(value)
+            if len(values) == len(components):
+                return [_raw(v) for v in values]
+            inputs = [i for i, c in enumerate(components) if not c["kind"].startswith("display.")]
+            if len(values) == len(inputs):
+                out: list[Any] = [None] * len(components)
+                for i, v in zip(inputs, values, strict=True):
+                    out[i] = _raw(v)
+                return out
+        raise AnswerRejected(
+            f"this prompt has {len(components)} components: answer with a list (or a dict for keyword groups)",
+            "malformed",
+        )
+
+    async def answer(self, value: Any = _UNSET, *, choice: str | None = None) -> AnswerOutcome:
+        """Answer the waiting prompt as the page would and wait until the run has judged it.
+
+        Returns the :class:`~interval_nb.runtime.AnswerOutcome`; a rejected answer leaves the
+        prompt waiting, and ``next_prompt()`` returns it again with its errors.
+        """
+        spec = self.run.prompt
+        if spec is None:
+            raise AnswerRejected(f"the run is not waiting for an answer (status: {self.run.status})",
+                                 "not_waiting")
+        if value is _UNSET:
+            value = [None] * len(spec["components"]) if len(spec["components"]) > 1 else None
+        values = self._values_for(spec, value)
+        outcome = self.run.submit({"prompt_id": spec["id"], "values": values, "choice": choice})
+        return await asyncio.wait_for(outcome, self.timeout)
+
+    async def send(self, message: Mapping[str, Any]) -> AnswerOutcome:
+        """Send a raw answer message (``{"prompt_id", "values", "choice"}``), as a forged page might."""
+        return await asyncio.wait_for(self.run.submit(message), self.timeout)
+
+    async def result(self, timeout: float | None = None) -> Any:
+        """Wait for the run to end; returns its value or raises the action's exception."""
+        return await asyncio.wait_for(self.run.result(), self.timeout if timeout is None else timeout)
+
+    def cancel(self) -> None:
+        """Cancel the run, as the view's Cancel button does."""
+        self.run.handle_view_message({"type": "cancel"})
+
+    @property
+    def status(self) -> RunStatus:
+        """The run's status."""
+        return self.run.status
+
+    @property
+    def logs(self) -> list[str]:
+        """Every ``ctx.log`` line so far."""
+        return list(self.run.logs)
+
+    @property
+    def loading(self) -> LoadingState | None:
+        """The current ``ctx.loading`` state."""
+        return self.run.loading.state
+
+    @property
+    def notifications(self) -> list[Notification]:
+        """Every ``ctx.notify`` so far."""
+        return list(self.run.notifications)
+
+    @property
+    def transcript(self) -> list[TranscriptEntry]:
+        """Displays shown alone, in order."""
+        return list(self.run.transcript)
+
+    @property
+    def journal(self) -> list[dict[str, Any]]:
+        """The run's event journal."""
+        return list(self.run.journal)
+
+
+@asynccontextmanager
+async def start(
+    action: Action,
+    params: Mapping[str, Any] | None = None,
+    *,
+    user: User | str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> AsyncIterator[TestRun]:
+    """Start ``action`` headless; the run is cancelled when the block exits if still live."""
+    if not isinstance(action, Action):
+        raise TypeError("interval_nb.testing.start() takes an action (a function decorated with @actions.action)")
+    run = action.create_run(params, user=user)
+    driver = TestRun(run, timeout)
+    registry.track(run)
+    run.start()
+    try:
+        yield driver
+    finally:
+        if not run.done:
+            run.cancel("the test ended")
+            await asyncio.gather(run.result(), return_exceptions=True)

@@ -1,0 +1,26 @@
+"""Shared fixtures: every test leaves no live run behind."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # the kernels and nbclient tests also use the source tree
+    sys.path.insert(0, str(ROOT))
+
+from interval_nb.runtime import registry  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_runs() -> Iterator[None]:
+    """Fail a test that leaves a run of this process waiting (a leaked task)."""
+    before = {r.id for r in registry.live_runs()}
+    yield
+    leaked = [r for r in registry.live_runs() if r.id not in before]
+    for run in leaked:
+        run.cancel("leaked by a test")
+    assert not leaked, f"runs left live by the test: {leaked}"
