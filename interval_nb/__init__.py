@@ -29,18 +29,18 @@ from .io import IO, ChoiceResult, io
 from .runtime import ActionContext, Run, User
 
 try:
-    from ._version import __version__
+    from ._version import __version__  # type: ignore[import-not-found,unused-ignore]
 except ImportError:  # running from a source tree that was never built
     __version__ = "0.0.0+unknown"
 
 __all__ = [
+    "IO",
     "Action",
     "ActionContext",
     "ActionDefinitionError",
     "Actions",
     "AnswerRejected",
     "ChoiceResult",
-    "IO",
     "IntervalNBError",
     "NoActiveRunError",
     "PromptConflictError",

@@ -23,7 +23,7 @@ async def call_maybe_async(fn: Callable[..., T | Awaitable[T]], *args: Any) -> T
     """
     result = fn(*args)
     if inspect.isawaitable(result):
-        return await result  # type: ignore[no-any-return]
+        return await result  # type: ignore[no-any-return,unused-ignore]
     return result
 
 
@@ -57,7 +57,10 @@ def jsonable(value: Any, *, depth: int = 0) -> Any:
     if isinstance(value, (bytes, bytearray)):
         return base64.b64encode(bytes(value)).decode("ascii")
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name), depth=depth + 1) for f in dataclasses.fields(value)}
+        return {
+            f.name: jsonable(getattr(value, f.name), depth=depth + 1)
+            for f in dataclasses.fields(value)
+        }
     if isinstance(value, Mapping):
         return {str(k): jsonable(v, depth=depth + 1) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):

@@ -33,7 +33,9 @@ def _title(name: str) -> str:
 class Action:
     """An async function registered as an action, with its slug, name and description."""
 
-    def __init__(self, fn: ActionFunction, *, slug: str, name: str, description: str | None) -> None:
+    def __init__(
+        self, fn: ActionFunction, *, slug: str, name: str, description: str | None
+    ) -> None:
         self.fn = fn
         self.slug = slug
         self.name = name
@@ -41,14 +43,27 @@ class Action:
         self.__doc__ = fn.__doc__
         self.__wrapped__ = fn
 
-    def create_run(self, params: Mapping[str, Any] | None = None, *, user: User | str | None = None) -> Run:
+    def create_run(
+        self, params: Mapping[str, Any] | None = None, *, user: User | str | None = None
+    ) -> Run:
         """Make a run of this action without starting it or showing it (for hosts and tests)."""
         if params is not None and not isinstance(params, Mapping):
             raise ActionDefinitionError("params must be a mapping, e.g. params={'user_id': 42}")
-        return Run(self.fn, slug=self.slug, title=self.name, params=params, user=User.coerce(user), action=self)
+        return Run(
+            self.fn,
+            slug=self.slug,
+            title=self.name,
+            params=params,
+            user=User.coerce(user),
+            action=self,
+        )
 
     def start(
-        self, params: Mapping[str, Any] | None = None, *, user: User | str | None = None, display: bool = True
+        self,
+        params: Mapping[str, Any] | None = None,
+        *,
+        user: User | str | None = None,
+        display: bool = True,
     ) -> Run:
         """Start a run in the background, show its view (in a notebook) and return the :class:`Run`.
 
@@ -80,7 +95,13 @@ class Actions:
 
     @overload
     def action(
-        self, *, name: str | None = None, description: str | None = None, slug: str | None = None
+        self,
+        fn: None = None,
+        /,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        slug: str | None = None,
     ) -> Callable[[ActionFunction], Action]: ...
 
     def action(
@@ -113,8 +134,10 @@ class Actions:
                 )
             if the_slug in self._actions and self._actions[the_slug].fn is not function:
                 existing = self._actions[the_slug].fn
-                same_place = (getattr(existing, "__qualname__", None) == function.__qualname__ and
-                              getattr(existing, "__module__", None) == function.__module__)
+                same_place = (
+                    getattr(existing, "__qualname__", None) == function.__qualname__
+                    and getattr(existing, "__module__", None) == function.__module__
+                )
                 if not same_place:
                     raise ActionDefinitionError(
                         f"an action with slug {the_slug!r} is already registered; pass slug=... to tell them apart"
@@ -137,7 +160,9 @@ class Actions:
         try:
             return self._actions[slug]
         except KeyError:
-            raise KeyError(f"no action {slug!r}; registered: {', '.join(self._actions) or 'none'}") from None
+            raise KeyError(
+                f"no action {slug!r}; registered: {', '.join(self._actions) or 'none'}"
+            ) from None
 
     def __iter__(self) -> Iterator[Action]:
         return iter(self._actions.values())
@@ -158,7 +183,7 @@ class Actions:
         return f"<Actions: {', '.join(self._actions) or 'none'}>"
 
 
-def runs(all: bool = False) -> registry.RunList:  # noqa: A002 - reads naturally: inb.runs(all=True)
+def runs(all: bool = False) -> registry.RunList:
     """The runs of this kernel: live ones (or also recent finished ones with ``all=True``).
 
     Display the list to see a summary; display any element (``inb.runs()[-1]``) to show that

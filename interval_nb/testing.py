@@ -22,7 +22,14 @@ from typing import Any
 
 from .actions import Action
 from .errors import AnswerRejected, PromptTimeout, RunFinishedError
-from .protocol import ComponentSpec, LoadingState, Notification, PromptSpec, RunStatus, TranscriptEntry
+from .protocol import (
+    ComponentSpec,
+    LoadingState,
+    Notification,
+    PromptSpec,
+    RunStatus,
+    TranscriptEntry,
+)
 from .runtime import registry
 from .runtime.context import User
 from .runtime.run import AnswerOutcome, Run
@@ -48,7 +55,14 @@ class ComponentView:
     @classmethod
     def of(cls, spec: ComponentSpec) -> ComponentView:
         """Build from the wire spec."""
-        return cls(spec["kind"], spec["label"], spec["props"], spec["optional"], spec["value"], spec["error"])
+        return cls(
+            spec["kind"],
+            spec["label"],
+            spec["props"],
+            spec["optional"],
+            spec["value"],
+            spec["error"],
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,8 +83,13 @@ class PromptView:
     @classmethod
     def of(cls, spec: PromptSpec) -> PromptView:
         """Build from the wire spec."""
-        return cls(spec["id"], tuple(ComponentView.of(c) for c in spec["components"]),
-                   tuple(c["value"] for c in spec["choices"]), spec["error"], spec)
+        return cls(
+            spec["id"],
+            tuple(ComponentView.of(c) for c in spec["components"]),
+            tuple(c["value"] for c in spec["choices"]),
+            spec["error"],
+            spec,
+        )
 
 
 def _raw(value: Any) -> Any:
@@ -119,8 +138,12 @@ class TestRun:
             ) from None
         if spec is None:
             self._renders.put_nowait(None)  # every later call sees the end too
-            detail = f": {self.run.error['type']}: {self.run.error['message']}" if self.run.error else ""
-            raise RunFinishedError(f"expected a prompt, but the run ended {self.run.status}{detail}")
+            detail = (
+                f": {self.run.error['type']}: {self.run.error['message']}" if self.run.error else ""
+            )
+            raise RunFinishedError(
+                f"expected a prompt, but the run ended {self.run.status}{detail}"
+            )
         return PromptView.of(spec)
 
     @property
@@ -136,7 +159,9 @@ class TestRun:
         if isinstance(value, Mapping) and run_prompt is not None and run_prompt.names is not None:
             unknown = set(value) - set(run_prompt.names)
             if unknown:
-                raise AnswerRejected(f"no components named {sorted(unknown)} in this group", "malformed")
+                raise AnswerRejected(
+                    f"no components named {sorted(unknown)} in this group", "malformed"
+                )
             return [_raw(value.get(name)) for name in run_prompt.names]
         if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
             values = list(value)
@@ -161,8 +186,9 @@ class TestRun:
         """
         spec = self.run.prompt
         if spec is None:
-            raise AnswerRejected(f"the run is not waiting for an answer (status: {self.run.status})",
-                                 "not_waiting")
+            raise AnswerRejected(
+                f"the run is not waiting for an answer (status: {self.run.status})", "not_waiting"
+            )
         if value is _UNSET:
             value = [None] * len(spec["components"]) if len(spec["components"]) > 1 else None
         values = self._values_for(spec, value)
@@ -175,7 +201,9 @@ class TestRun:
 
     async def result(self, timeout: float | None = None) -> Any:
         """Wait for the run to end; returns its value or raises the action's exception."""
-        return await asyncio.wait_for(self.run.result(), self.timeout if timeout is None else timeout)
+        return await asyncio.wait_for(
+            self.run.result(), self.timeout if timeout is None else timeout
+        )
 
     def cancel(self) -> None:
         """Cancel the run, as the view's Cancel button does."""
@@ -222,7 +250,9 @@ async def start(
 ) -> AsyncIterator[TestRun]:
     """Start ``action`` headless; the run is cancelled when the block exits if still live."""
     if not isinstance(action, Action):
-        raise TypeError("interval_nb.testing.start() takes an action (a function decorated with @actions.action)")
+        raise TypeError(
+            "interval_nb.testing.start() takes an action (a function decorated with @actions.action)"
+        )
     run = action.create_run(params, user=user)
     driver = TestRun(run, timeout)
     registry.track(run)

@@ -24,3 +24,9 @@ def no_leaked_runs() -> Iterator[None]:
     for run in leaked:
         run.cancel("leaked by a test")
     assert not leaked, f"runs left live by the test: {leaked}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run browser tests last: pytest-playwright's sync API leaves an event loop running in
+    the main thread, which breaks every pytest-asyncio test that comes after it."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -21,7 +21,9 @@ def test_decorator_forms_and_metadata() -> None:
     assert refund_user.slug == "refund_user" and refund_user.name == "Refund user"
     assert refund_user.description == "Refund a customer's charges."
     assert actions.get("hi") is greet and greet.name == "Say hi"
-    assert [a.slug for a in actions] == ["refund_user", "hi"] and "hi" in actions and len(actions) == 2
+    assert (
+        [a.slug for a in actions] == ["refund_user", "hi"] and "hi" in actions and len(actions) == 2
+    )
     with pytest.raises(KeyError, match="registered: refund_user, hi"):
         actions.get("nope")
 

@@ -20,7 +20,9 @@ async def onboarding(io, ctx):
     person = await io.group(
         name=io.input.text("Name"),
         start=io.input.date("Start date"),
-        team=io.select.single("Team", options=[{"label": "Data", "value": 1}, {"label": "Ops", "value": 2}]),
+        team=io.select.single(
+            "Team", options=[{"label": "Data", "value": 1}, {"label": "Ops", "value": 2}]
+        ),
         note=io.input.text("Note").optional(),
     ).with_choices(["Create", "Create and email"])
     sure = await io.confirm(f"Create {person.value['name']}?")
@@ -40,17 +42,28 @@ async def quick(io, ctx):
 async def test_keyword_group_with_choices_dates_and_confirm() -> None:
     async with start(onboarding, user="ana") as run:
         prompt = await run.next_prompt()
-        assert [c.kind for c in prompt.components] == ["input.text", "input.date", "select.single", "input.text"]
+        assert [c.kind for c in prompt.components] == [
+            "input.text",
+            "input.date",
+            "select.single",
+            "input.text",
+        ]
         assert prompt.choices == ("Create", "Create and email")
         assert run.transcript[0]["components"][0]["kind"] == "display.heading"
-        await run.answer({"name": "Grace", "start": dt.date(2026, 12, 1), "team": 2}, choice="Create and email")
+        await run.answer(
+            {"name": "Grace", "start": dt.date(2026, 12, 1), "team": 2}, choice="Create and email"
+        )
         confirm = await run.next_prompt()
         assert confirm.components[0].kind == "confirm" and confirm.spec["exclusive"]
         await run.answer(True)
         choice, value, sure = await run.result()
     assert choice == "Create and email" and sure is True
-    assert value == {"name": "Grace", "start": dt.date(2026, 12, 1),
-                     "team": {"label": "Ops", "value": 2}, "note": None}
+    assert value == {
+        "name": "Grace",
+        "start": dt.date(2026, 12, 1),
+        "team": {"label": "Ops", "value": 2},
+        "note": None,
+    }
 
 
 async def test_unknown_keys_are_refused() -> None:

@@ -31,23 +31,27 @@ MAX_VIEWS = 20
 """Finished runs beyond this many are removed from under the launcher (newest stay)."""
 
 
-class LauncherCards(anywidget.AnyWidget):  # type: ignore[misc]
+class LauncherCards(anywidget.AnyWidget):
     """The searchable grid of action cards."""
 
     _esm = (_STATIC / "launcher.js").read_text(encoding="utf-8")
     _css = (_STATIC / "launcher.css").read_text(encoding="utf-8")
 
     title = traitlets.Unicode("Actions").tag(sync=True)
-    actions = traitlets.List().tag(sync=True)
+    actions: traitlets.List[Any] = traitlets.List().tag(sync=True)
 
 
 class Launcher(ipywidgets.VBox):  # type: ignore[misc]
     """A launcher: the action cards, then the views of the runs started from them."""
 
     def __init__(self, actions: Actions, title: str = "Actions", origin: str | None = None) -> None:
-        self.cards = LauncherCards(title=title, actions=[
-            {"slug": a.slug, "name": a.name, "description": a.description or ""} for a in actions
-        ])
+        self.cards = LauncherCards(
+            title=title,
+            actions=[
+                {"slug": a.slug, "name": a.name, "description": a.description or ""}
+                for a in actions
+            ],
+        )
         self.runs_box = ipywidgets.VBox()
         super().__init__(children=[self.cards, self.runs_box])
         self.add_class("inb-launcher-host")
@@ -71,8 +75,14 @@ class Launcher(ipywidgets.VBox):  # type: ignore[misc]
 
     def start(self, slug: str) -> Run:
         """Start ``slug`` as if its card was clicked; its view appears below the cards."""
-        run = start_in_notebook(self._actions.get(slug), None, user=None, display=False,
-                                from_cell=False, origin=self._origin)
+        run = start_in_notebook(
+            self._actions.get(slug),
+            None,
+            user=None,
+            display=False,
+            from_cell=False,
+            origin=self._origin,
+        )
         self.runs.insert(0, run)
         views = [r.view for r in self.runs]  # type: ignore[attr-defined]
         stale = [r for r in self.runs[MAX_VIEWS:] if r.done]

@@ -33,9 +33,9 @@ def current_cell_id() -> str | None:
         return None
     kernel = Kernel.instance()
     try:
-        parent = kernel.get_parent("shell")
+        parent = kernel.get_parent("shell")  # type: ignore[no-untyped-call]
     except TypeError:  # ipykernel 7 dropped the channel argument
-        parent = kernel.get_parent()
+        parent = kernel.get_parent()  # type: ignore[no-untyped-call]
     metadata = (parent or {}).get("metadata") or {}
     cell_id = metadata.get("cellId")
     return str(cell_id) if cell_id else None
@@ -56,7 +56,7 @@ def show(view: Any) -> None:
 
     view._inb_shown_at = _execution_count()
     # Publish the widget's bundle directly: the objects' own _ipython_display_ would skip it.
-    display(view._repr_mimebundle_(), raw=True)
+    display(view._repr_mimebundle_(), raw=True)  # type: ignore[no-untyped-call]
 
 
 def shown_in_this_cell(view: Any) -> bool:

@@ -27,7 +27,7 @@ MAX_MESSAGE_VALUES = 1000
 """A forged answer with more values than this is dropped before it reaches the run."""
 
 
-class RunView(anywidget.AnyWidget):  # type: ignore[misc]
+class RunView(anywidget.AnyWidget):
     """The view of one run: prompt, progress, logs, notifications and outcome."""
 
     _esm = (_STATIC / "runview.js").read_text(encoding="utf-8")
@@ -37,10 +37,10 @@ class RunView(anywidget.AnyWidget):  # type: ignore[misc]
     title = traitlets.Unicode("").tag(sync=True)
     status = traitlets.Unicode("pending").tag(sync=True)
     prompt = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
-    transcript = traitlets.List().tag(sync=True)
+    transcript: traitlets.List[Any] = traitlets.List().tag(sync=True)
     loading = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
-    logs = traitlets.List().tag(sync=True)
-    notifications = traitlets.List().tag(sync=True)
+    logs: traitlets.List[str] = traitlets.List().tag(sync=True)
+    notifications: traitlets.List[Any] = traitlets.List().tag(sync=True)
     result = traitlets.Any(None).tag(sync=True)
     error = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
     cancel_reason = traitlets.Unicode("").tag(sync=True)
@@ -49,8 +49,20 @@ class RunView(anywidget.AnyWidget):  # type: ignore[misc]
         super().__init__(**kwargs)
         self._run = run
         self._loop = asyncio.get_event_loop()
-        self._sync(frozenset(("status", "prompt", "transcript", "loading", "logs", "notifications",
-                              "result", "error")))
+        self._sync(
+            frozenset(
+                (
+                    "status",
+                    "prompt",
+                    "transcript",
+                    "loading",
+                    "logs",
+                    "notifications",
+                    "result",
+                    "error",
+                )
+            )
+        )
         self._unsubscribe = run.subscribe(lambda _run, changed: self._sync(changed))
         self.on_msg(self._on_page_message)
 
@@ -66,15 +78,25 @@ class RunView(anywidget.AnyWidget):  # type: ignore[misc]
             self.run_id = state["run_id"]
             self.title = state["title"]
             for field in changed:
-                if field in ("status", "prompt", "transcript", "loading", "logs", "notifications",
-                             "result", "error"):
+                if field in (
+                    "status",
+                    "prompt",
+                    "transcript",
+                    "loading",
+                    "logs",
+                    "notifications",
+                    "result",
+                    "error",
+                ):
                     setattr(self, field, state[field])  # type: ignore[literal-required]
             self.cancel_reason = self._run.cancel_reason or ""
 
     def _on_page_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         # Possibly on a subshell thread: do nothing here but hand over to the run's loop.
-        if isinstance(content, dict) and isinstance(content.get("values"), list) and (
-            len(content["values"]) > MAX_MESSAGE_VALUES
+        if (
+            isinstance(content, dict)
+            and isinstance(content.get("values"), list)
+            and (len(content["values"]) > MAX_MESSAGE_VALUES)
         ):
             content = {"type": "oversized"}
         self._loop.call_soon_threadsafe(self._run.handle_view_message, content)

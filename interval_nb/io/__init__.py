@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from .components import Component, InvalidAnswer
-from .prompt import ChoiceResult, Prompt
 from .namespace import IO, Display, Input, Select, io
+from .prompt import ChoiceResult, Prompt
 
-__all__ = ["IO", "ChoiceResult", "Component", "Display", "Input", "InvalidAnswer", "Prompt", "Select", "io"]
+__all__ = [
+    "IO",
+    "ChoiceResult",
+    "Component",
+    "Display",
+    "Input",
+    "InvalidAnswer",
+    "Prompt",
+    "Select",
+    "io",
+]

@@ -18,7 +18,7 @@ from ..protocol import ComponentSpec
 
 C = TypeVar("C", bound="Component")
 
-Validator = Callable[[Any], "str | None | Awaitable[str | None]"]
+Validator = Callable[[Any], "str | Awaitable[str | None] | None"]
 """An author validator: returns an error message, or ``None`` when the value is fine."""
 
 MAX_TEXT_LENGTH = 100_000
@@ -91,15 +91,21 @@ class Component:
     def optional(self: C, is_optional: bool = True) -> C:
         """Let the person leave this blank; the action then receives ``None``."""
         if self.is_display:
-            raise ActionDefinitionError(f"io.{self.kind}() shows information; it cannot be optional")
+            raise ActionDefinitionError(
+                f"io.{self.kind}() shows information; it cannot be optional"
+            )
         return dataclasses.replace(self, is_optional=bool(is_optional))
 
     def validate(self: C, fn: Validator) -> C:
         """Add a validator: ``fn(value)`` returns an error message or ``None`` (sync or async)."""
         if not callable(fn):
-            raise ActionDefinitionError(".validate() needs a function that returns an error string or None")
+            raise ActionDefinitionError(
+                ".validate() needs a function that returns an error string or None"
+            )
         if self.is_display:
-            raise ActionDefinitionError(f"io.{self.kind}() shows information; there is nothing to validate")
+            raise ActionDefinitionError(
+                f"io.{self.kind}() shows information; there is nothing to validate"
+            )
         return dataclasses.replace(self, validators=(*self.validators, fn))
 
     def with_choices(self, choices: Sequence[str | dict[str, Any]]) -> Any:

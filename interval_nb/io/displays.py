@@ -24,7 +24,9 @@ def render_markdown(text: str) -> str:
     """Markdown → HTML with raw HTML escaped and unsafe link schemes refused."""
     from markdown_it import MarkdownIt
 
-    return str(MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").render(text))
+    return str(
+        MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").render(text)
+    )
 
 
 def check_link(url: object, method: str) -> str:
@@ -33,18 +35,28 @@ def check_link(url: object, method: str) -> str:
         raise ActionDefinitionError(f"io.{method}() needs url as a string")
     scheme = urlparse(url).scheme.lower()
     if scheme and scheme not in SAFE_LINK_SCHEMES:
-        raise ActionDefinitionError(f"io.{method}(): links must use http, https or mailto, not {scheme}:")
+        raise ActionDefinitionError(
+            f"io.{method}(): links must use http, https or mailto, not {scheme}:"
+        )
     return url
 
 
-_MAGIC = [(b"\x89PNG", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF8", "image/gif"),
-          (b"RIFF", "image/webp"), (b"<svg", "image/svg+xml"), (b"<?xml", "image/svg+xml")]
+_MAGIC = [
+    (b"\x89PNG", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF8", "image/gif"),
+    (b"RIFF", "image/webp"),
+    (b"<svg", "image/svg+xml"),
+    (b"<?xml", "image/svg+xml"),
+]
 
 
 def image_data_url(data: bytes) -> str:
     """A ``data:`` URL for image bytes, with the type sniffed from the magic number."""
     if len(data) > MAX_IMAGE_BYTES:
-        raise ActionDefinitionError(f"io.display.image(): image is over {MAX_IMAGE_BYTES // 2**20} MiB")
+        raise ActionDefinitionError(
+            f"io.display.image(): image is over {MAX_IMAGE_BYTES // 2**20} MiB"
+        )
     mime = next((m for magic, m in _MAGIC if data.lstrip()[: len(magic)] == magic), None)
     if mime is None:
         raise ActionDefinitionError("io.display.image(): bytes are not PNG, JPEG, GIF, WebP or SVG")

@@ -18,8 +18,17 @@ from .components import MAX_TEXT_LENGTH, Component, InvalidAnswer, component_cla
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$",
-                    "CHF": "CHF", "CNY": "CN¥", "INR": "₹"}
+CURRENCY_SYMBOLS = {
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "JPY": "¥",
+    "CAD": "CA$",
+    "AUD": "A$",
+    "CHF": "CHF",
+    "CNY": "CN¥",
+    "INR": "₹",
+}
 
 
 def _text(raw: Any, limit: int) -> str:
@@ -132,7 +141,7 @@ class SliderInput(Component):
         if abs(steps - round(steps)) > 1e-9:
             raise InvalidAnswer(f"Must be {lo:g} plus a multiple of {step:g}.")
         whole = all(isinstance(self.props.get(k, 1), int) for k in ("min", "max", "step"))
-        return int(round(value)) if whole else float(value)
+        return round(value) if whole else float(value)
 
 
 @component_class("input.boolean")
@@ -167,7 +176,9 @@ class UrlInput(Component):
         allowed = self.props.get("allowed_protocols") or ["http", "https"]
         parsed = urlparse(text)
         if parsed.scheme.lower() not in allowed or not parsed.netloc:
-            raise InvalidAnswer(f"Enter a full URL starting with {' or '.join(p + '://' for p in allowed)}.")
+            raise InvalidAnswer(
+                f"Enter a full URL starting with {' or '.join(p + '://' for p in allowed)}."
+            )
         return text
 
 
@@ -185,8 +196,11 @@ def _iso(raw: Any, kind: type, what: str, example: str) -> Any:
 
 
 def _iso_default(value: Any) -> Any:
-    return value.isoformat(timespec="minutes") if isinstance(value, (dt.datetime, dt.time)) else (
-        value.isoformat() if isinstance(value, dt.date) else value)
+    return (
+        value.isoformat(timespec="minutes")
+        if isinstance(value, (dt.datetime, dt.time))
+        else (value.isoformat() if isinstance(value, dt.date) else value)
+    )
 
 
 class _TemporalInput(Component):

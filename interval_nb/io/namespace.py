@@ -62,27 +62,42 @@ class Input:
         _non_negative(max_length, "max_length", "input.text")
         if min_length is not None and max_length is not None and min_length > max_length:
             raise ActionDefinitionError("io.input.text(): min_length is greater than max_length")
-        return inputs.TextInput(check_label(label, "input.text"), drop_none(
-            help_text=help_text, placeholder=placeholder, default_value=default_value,
-            multiline=bool(multiline), lines=lines, min_length=min_length, max_length=max_length))
+        return inputs.TextInput(
+            check_label(label, "input.text"),
+            drop_none(
+                help_text=help_text,
+                placeholder=placeholder,
+                default_value=default_value,
+                multiline=bool(multiline),
+                lines=lines,
+                min_length=min_length,
+                max_length=max_length,
+            ),
+        )
 
     def email(
-        self, label: str, *, help_text: str | None = None, placeholder: str | None = None,
+        self,
+        label: str,
+        *,
+        help_text: str | None = None,
+        placeholder: str | None = None,
         default_value: str | None = None,
     ) -> inputs.EmailInput:
         """Ask for an email address (checked in the kernel).
 
         >>> email = await io.input.email("Customer email")  # doctest: +SKIP
         """
-        return inputs.EmailInput(check_label(label, "input.email"), drop_none(
-            help_text=help_text, placeholder=placeholder, default_value=default_value))
+        return inputs.EmailInput(
+            check_label(label, "input.email"),
+            drop_none(help_text=help_text, placeholder=placeholder, default_value=default_value),
+        )
 
     def number(
         self,
         label: str,
         *,
-        min: float | None = None,  # noqa: A002 - Interval's keyword names
-        max: float | None = None,  # noqa: A002
+        min: float | None = None,
+        max: float | None = None,
         decimals: int | None = None,
         currency: str | None = None,
         prepend: str | None = None,
@@ -101,15 +116,38 @@ class Input:
         _non_negative(decimals, "decimals", "input.number")
         if currency is not None and not isinstance(currency, str):
             raise ActionDefinitionError("io.input.number(): currency is a code like 'USD'")
-        prefix = prepend if prepend is not None else (
-            inputs.CURRENCY_SYMBOLS.get(currency.upper(), currency.upper()) if currency else None)
-        return inputs.NumberInput(check_label(label, "input.number"), drop_none(
-            min=min, max=max, decimals=decimals or None, currency=currency, prepend=prefix,
-            help_text=help_text, placeholder=placeholder, default_value=default_value))
+        prefix = (
+            prepend
+            if prepend is not None
+            else (
+                inputs.CURRENCY_SYMBOLS.get(currency.upper(), currency.upper())
+                if currency
+                else None
+            )
+        )
+        return inputs.NumberInput(
+            check_label(label, "input.number"),
+            drop_none(
+                min=min,
+                max=max,
+                decimals=decimals or None,
+                currency=currency,
+                prepend=prefix,
+                help_text=help_text,
+                placeholder=placeholder,
+                default_value=default_value,
+            ),
+        )
 
     def slider(
-        self, label: str, *, min: float, max: float, step: float | None = None,  # noqa: A002
-        help_text: str | None = None, default_value: float | None = None,
+        self,
+        label: str,
+        *,
+        min: float,
+        max: float,
+        step: float | None = None,
+        help_text: str | None = None,
+        default_value: float | None = None,
     ) -> inputs.SliderInput:
         """Ask for a number on a slider from ``min`` to ``max``.
 
@@ -118,77 +156,137 @@ class Input:
         _bounds(min, max, "input.slider")
         if min is None or max is None:
             raise ActionDefinitionError("io.input.slider() needs min and max")
-        if step is not None and (isinstance(step, bool) or not isinstance(step, (int, float)) or step <= 0):
+        if step is not None and (
+            isinstance(step, bool) or not isinstance(step, (int, float)) or step <= 0
+        ):
             raise ActionDefinitionError("io.input.slider(): step must be a positive number")
-        return inputs.SliderInput(check_label(label, "input.slider"), drop_none(
-            min=min, max=max, step=step, help_text=help_text, default_value=default_value))
+        return inputs.SliderInput(
+            check_label(label, "input.slider"),
+            drop_none(
+                min=min, max=max, step=step, help_text=help_text, default_value=default_value
+            ),
+        )
 
     def boolean(
-        self, label: str, *, help_text: str | None = None, default_value: bool = False,
+        self,
+        label: str,
+        *,
+        help_text: str | None = None,
+        default_value: bool = False,
     ) -> inputs.BooleanInput:
         """Ask a yes/no question as a checkbox.
 
         >>> notify = await io.input.boolean("Email the customer?")  # doctest: +SKIP
         """
-        return inputs.BooleanInput(check_label(label, "input.boolean"), drop_none(
-            help_text=help_text, default_value=bool(default_value)))
+        return inputs.BooleanInput(
+            check_label(label, "input.boolean"),
+            drop_none(help_text=help_text, default_value=bool(default_value)),
+        )
 
     def url(
-        self, label: str, *, help_text: str | None = None, placeholder: str | None = None,
-        default_value: str | None = None, allowed_protocols: Sequence[str] | None = None,
+        self,
+        label: str,
+        *,
+        help_text: str | None = None,
+        placeholder: str | None = None,
+        default_value: str | None = None,
+        allowed_protocols: Sequence[str] | None = None,
     ) -> inputs.UrlInput:
         """Ask for a URL (http/https unless ``allowed_protocols`` says otherwise).
 
         >>> site = await io.input.url("Homepage")  # doctest: +SKIP
         """
-        protocols = [p.lower().rstrip(":/") for p in allowed_protocols] if allowed_protocols else None
-        return inputs.UrlInput(check_label(label, "input.url"), drop_none(
-            help_text=help_text, placeholder=placeholder, default_value=default_value,
-            allowed_protocols=protocols))
+        protocols = (
+            [p.lower().rstrip(":/") for p in allowed_protocols] if allowed_protocols else None
+        )
+        return inputs.UrlInput(
+            check_label(label, "input.url"),
+            drop_none(
+                help_text=help_text,
+                placeholder=placeholder,
+                default_value=default_value,
+                allowed_protocols=protocols,
+            ),
+        )
 
     def date(
-        self, label: str, *, help_text: str | None = None, default_value: dt.date | str | None = None,
-        min: dt.date | str | None = None, max: dt.date | str | None = None,  # noqa: A002
+        self,
+        label: str,
+        *,
+        help_text: str | None = None,
+        default_value: dt.date | str | None = None,
+        min: dt.date | str | None = None,
+        max: dt.date | str | None = None,
     ) -> inputs.DateInput:
         """Ask for a date; the action gets a ``datetime.date``.
 
         >>> day = await io.input.date("Start date", min=datetime.date.today())  # doctest: +SKIP
         """
-        return inputs.DateInput(check_label(label, "input.date"), drop_none(
-            help_text=help_text, default_value=inputs.temporal_bound(default_value, dt.date, "default_value"),
-            min=inputs.temporal_bound(min, dt.date, "min"), max=inputs.temporal_bound(max, dt.date, "max")))
+        return inputs.DateInput(
+            check_label(label, "input.date"),
+            drop_none(
+                help_text=help_text,
+                default_value=inputs.temporal_bound(default_value, dt.date, "default_value"),
+                min=inputs.temporal_bound(min, dt.date, "min"),
+                max=inputs.temporal_bound(max, dt.date, "max"),
+            ),
+        )
 
     def time(
-        self, label: str, *, help_text: str | None = None, default_value: dt.time | str | None = None,
+        self,
+        label: str,
+        *,
+        help_text: str | None = None,
+        default_value: dt.time | str | None = None,
     ) -> inputs.TimeInput:
         """Ask for a time of day; the action gets a ``datetime.time``.
 
         >>> at = await io.input.time("Send at")  # doctest: +SKIP
         """
-        return inputs.TimeInput(check_label(label, "input.time"), drop_none(
-            help_text=help_text, default_value=inputs.temporal_bound(default_value, dt.time, "default_value")))
+        return inputs.TimeInput(
+            check_label(label, "input.time"),
+            drop_none(
+                help_text=help_text,
+                default_value=inputs.temporal_bound(default_value, dt.time, "default_value"),
+            ),
+        )
 
     def datetime(
-        self, label: str, *, help_text: str | None = None,
+        self,
+        label: str,
+        *,
+        help_text: str | None = None,
         default_value: dt.datetime | str | None = None,
-        min: dt.datetime | str | None = None, max: dt.datetime | str | None = None,  # noqa: A002
+        min: dt.datetime | str | None = None,
+        max: dt.datetime | str | None = None,
     ) -> inputs.DateTimeInput:
         """Ask for a date and time; the action gets a naive ``datetime.datetime``.
 
         >>> when = await io.input.datetime("Maintenance window starts")  # doctest: +SKIP
         """
         kind = dt.datetime
-        return inputs.DateTimeInput(check_label(label, "input.datetime"), drop_none(
-            help_text=help_text, default_value=inputs.temporal_bound(default_value, kind, "default_value"),
-            min=inputs.temporal_bound(min, kind, "min"), max=inputs.temporal_bound(max, kind, "max")))
+        return inputs.DateTimeInput(
+            check_label(label, "input.datetime"),
+            drop_none(
+                help_text=help_text,
+                default_value=inputs.temporal_bound(default_value, kind, "default_value"),
+                min=inputs.temporal_bound(min, kind, "min"),
+                max=inputs.temporal_bound(max, kind, "max"),
+            ),
+        )
 
 
 class Select:
     """``io.select``: components that pick among options the action offers."""
 
     def single(
-        self, label: str, *, options: Iterable[Any], help_text: str | None = None,
-        default_value: Any = None, searchable: bool = False,
+        self,
+        label: str,
+        *,
+        options: Iterable[Any],
+        help_text: str | None = None,
+        default_value: Any = None,
+        searchable: bool = False,
     ) -> selects.SingleSelect:
         """Pick one option; the action gets the original option object back.
 
@@ -199,14 +297,28 @@ class Select:
         shown, originals = selects.normalise_options(options, "select.single")
         default = selects.value_of(default_value) if default_value is not None else None
         if default is not None and selects.option_key(default) not in originals:
-            raise ActionDefinitionError("io.select.single(): default_value is not among the options")
-        return selects.SingleSelect(check_label(label, "select.single"), drop_none(
-            options=shown, help_text=help_text, default_value=default, searchable=searchable or None),
-            originals=originals)
+            raise ActionDefinitionError(
+                "io.select.single(): default_value is not among the options"
+            )
+        return selects.SingleSelect(
+            check_label(label, "select.single"),
+            drop_none(
+                options=shown,
+                help_text=help_text,
+                default_value=default,
+                searchable=searchable or None,
+            ),
+            originals=originals,
+        )
 
     def multiple(
-        self, label: str, *, options: Iterable[Any], help_text: str | None = None,
-        default_value: Iterable[Any] | None = None, min_selections: int | None = None,
+        self,
+        label: str,
+        *,
+        options: Iterable[Any],
+        help_text: str | None = None,
+        default_value: Iterable[Any] | None = None,
+        min_selections: int | None = None,
         max_selections: int | None = None,
     ) -> selects.MultipleSelect:
         """Pick several options; the action gets a list of the original option objects.
@@ -216,21 +328,41 @@ class Select:
         shown, originals = selects.normalise_options(options, "select.multiple")
         _non_negative(min_selections, "min_selections", "select.multiple")
         _non_negative(max_selections, "max_selections", "select.multiple")
-        if min_selections is not None and max_selections is not None and min_selections > max_selections:
-            raise ActionDefinitionError("io.select.multiple(): min_selections is greater than max_selections")
+        if (
+            min_selections is not None
+            and max_selections is not None
+            and min_selections > max_selections
+        ):
+            raise ActionDefinitionError(
+                "io.select.multiple(): min_selections is greater than max_selections"
+            )
         defaults = [selects.value_of(v) for v in (default_value or [])]
         if any(selects.option_key(v) not in originals for v in defaults):
-            raise ActionDefinitionError("io.select.multiple(): a default_value is not among the options")
-        return selects.MultipleSelect(check_label(label, "select.multiple"), drop_none(
-            options=shown, help_text=help_text, default_value=defaults or None,
-            min_selections=min_selections, max_selections=max_selections), originals=originals)
+            raise ActionDefinitionError(
+                "io.select.multiple(): a default_value is not among the options"
+            )
+        return selects.MultipleSelect(
+            check_label(label, "select.multiple"),
+            drop_none(
+                options=shown,
+                help_text=help_text,
+                default_value=defaults or None,
+                min_selections=min_selections,
+                max_selections=max_selections,
+            ),
+            originals=originals,
+        )
 
 
 class Display:
     """``io.display``: components that show information."""
 
     def heading(
-        self, label: str, *, level: int = 2, description: str | None = None,
+        self,
+        label: str,
+        *,
+        level: int = 2,
+        description: str | None = None,
         menu_items: Sequence[dict[str, str]] | None = None,
     ) -> displays.Heading:
         """Show a section heading (level 2–4) with an optional description and link menu.
@@ -239,10 +371,14 @@ class Display:
         """
         if level not in (2, 3, 4):
             raise ActionDefinitionError("io.display.heading(): level must be 2, 3 or 4")
-        items = [{"label": str(m["label"]), "url": displays.check_link(m.get("url"), "display.heading")}
-                 for m in (menu_items or [])]
-        return displays.Heading(check_label(label, "display.heading"), drop_none(
-            level=level, description=description, menu_items=items or None))
+        items = [
+            {"label": str(m["label"]), "url": displays.check_link(m.get("url"), "display.heading")}
+            for m in (menu_items or [])
+        ]
+        return displays.Heading(
+            check_label(label, "display.heading"),
+            drop_none(level=level, description=description, menu_items=items or None),
+        )
 
     def markdown(self, label: str) -> displays.Markdown:
         """Show Markdown text (raw HTML in it is escaped).
@@ -259,7 +395,9 @@ class Display:
         """
         if not isinstance(code, str):
             raise ActionDefinitionError("io.display.code(): code must be a string")
-        return displays.Code(check_label(label, "display.code"), drop_none(code=code, language=language))
+        return displays.Code(
+            check_label(label, "display.code"), drop_none(code=code, language=language)
+        )
 
     def link(self, label: str, *, url: str, theme: str = "default") -> displays.Link:
         """Show a link as a button (``theme``: default, primary, secondary or danger).
@@ -267,9 +405,13 @@ class Display:
         >>> await io.display.link("Open in Stripe", url=charge_url)  # doctest: +SKIP
         """
         if theme not in ("default", "primary", "secondary", "danger"):
-            raise ActionDefinitionError("io.display.link(): theme must be default, primary, secondary or danger")
-        return displays.Link(check_label(label, "display.link"),
-                             {"url": displays.check_link(url, "display.link"), "theme": theme})
+            raise ActionDefinitionError(
+                "io.display.link(): theme must be default, primary, secondary or danger"
+            )
+        return displays.Link(
+            check_label(label, "display.link"),
+            {"url": displays.check_link(url, "display.link"), "theme": theme},
+        )
 
     def object(self, label: str, *, data: Any) -> displays.ObjectDisplay:
         """Show any object as an expandable tree (dicts, lists, dataclasses, dates …).
@@ -278,10 +420,16 @@ class Display:
         """
         from .._util import jsonable
 
-        return displays.ObjectDisplay(check_label(label, "display.object"), {"data": jsonable(data)})
+        return displays.ObjectDisplay(
+            check_label(label, "display.object"), {"data": jsonable(data)}
+        )
 
     def metadata(
-        self, label: str, *, data: Sequence[dict[str, Any]], layout: str = "grid",
+        self,
+        label: str,
+        *,
+        data: Sequence[dict[str, Any]],
+        layout: str = "grid",
     ) -> displays.Metadata:
         """Show labelled values; each ``value`` may be a callable or awaitable, resolved first.
 
@@ -290,14 +438,25 @@ class Display:
         if layout not in ("grid", "list", "card"):
             raise ActionDefinitionError("io.display.metadata(): layout must be grid, list or card")
         if isinstance(data, (str, bytes)) or not all(isinstance(d, dict) for d in data):
-            raise ActionDefinitionError("io.display.metadata(): data is a list of {label, value} dicts")
-        return displays.Metadata(check_label(label, "display.metadata"), {"layout": layout, "data": []},
-                                 items=tuple(data))
+            raise ActionDefinitionError(
+                "io.display.metadata(): data is a list of {label, value} dicts"
+            )
+        return displays.Metadata(
+            check_label(label, "display.metadata"),
+            {"layout": layout, "data": []},
+            items=tuple(data),
+        )
 
     def image(
-        self, label: str, *, url: str | None = None, bytes: bytes | None = None,  # noqa: A002
-        alt: str | None = None, size: str | None = None,
-        width: str | None = None, height: str | None = None,
+        self,
+        label: str,
+        *,
+        url: str | None = None,
+        bytes: bytes | None = None,
+        alt: str | None = None,
+        size: str | None = None,
+        width: str | None = None,
+        height: str | None = None,
     ) -> displays.Image:
         """Show an image from a URL or from bytes (PNG, JPEG, GIF, WebP or SVG).
 
@@ -308,10 +467,24 @@ class Display:
         if (url is None) == (bytes is None):
             raise ActionDefinitionError("io.display.image() needs exactly one of url= or bytes=")
         if size is not None and size not in ("thumbnail", "small", "medium", "large"):
-            raise ActionDefinitionError("io.display.image(): size must be thumbnail, small, medium or large")
-        src = displays.check_link(url, "display.image") if url is not None else displays.image_data_url(bytes)  # type: ignore[arg-type]
-        return displays.Image(check_label(label, "display.image"), drop_none(
-            url=src, alt=alt if alt is not None else label, size=size, width=width, height=height))
+            raise ActionDefinitionError(
+                "io.display.image(): size must be thumbnail, small, medium or large"
+            )
+        if url is not None:
+            src = displays.check_link(url, "display.image")
+        else:
+            assert bytes is not None
+            src = displays.image_data_url(bytes)
+        return displays.Image(
+            check_label(label, "display.image"),
+            drop_none(
+                url=src,
+                alt=alt if alt is not None else label,
+                size=size,
+                width=width,
+                height=height,
+            ),
+        )
 
 
 class IO:

@@ -53,10 +53,16 @@ def _choices(choices: Sequence[str | dict[str, Any]]) -> tuple[ChoiceSpec, ...]:
             value = choice.get("value", choice["label"])
             theme = choice.get("theme")
             if theme is not None and theme not in CHOICE_THEMES:
-                raise ActionDefinitionError(f"choice theme must be one of {CHOICE_THEMES}, not {theme!r}")
-            out.append({"label": str(choice.get("label", value)), "value": str(value), "theme": theme})
+                raise ActionDefinitionError(
+                    f"choice theme must be one of {CHOICE_THEMES}, not {theme!r}"
+                )
+            out.append(
+                {"label": str(choice.get("label", value)), "value": str(value), "theme": theme}
+            )
         else:
-            raise ActionDefinitionError(f"a choice is a string or {{label, value, theme}}; got {choice!r}")
+            raise ActionDefinitionError(
+                f"a choice is a string or {{label, value, theme}}; got {choice!r}"
+            )
     values = [c["value"] for c in out]
     if len(set(values)) != len(values):
         raise ActionDefinitionError(".with_choices() has two choices with the same value")
@@ -80,12 +86,13 @@ class Prompt:
         """A prompt showing one component alone."""
         return cls(components=(component,), single=True)
 
-
     @classmethod
     def group(cls, *components: Any, **named: Any) -> Prompt:
         """A prompt showing several components at once (``io.group``)."""
         if components and named:
-            raise ActionDefinitionError("io.group() takes components either all positional or all by keyword")
+            raise ActionDefinitionError(
+                "io.group() takes components either all positional or all by keyword"
+            )
         items = list(named.values()) if named else list(components)
         if not items:
             raise ActionDefinitionError("io.group() needs at least one component")
@@ -98,7 +105,9 @@ class Prompt:
             if not isinstance(item, Component):
                 raise ActionDefinitionError(f"io.group() takes io components, got {item!r}")
             if item.exclusive:
-                raise ActionDefinitionError(f"io.{item.kind}() must be awaited on its own, not in a group")
+                raise ActionDefinitionError(
+                    f"io.{item.kind}() must be awaited on its own, not in a group"
+                )
         return cls(components=tuple(items), names=tuple(named) if named else None)
 
     # -- modifiers ---------------------------------------------------------------------
@@ -111,11 +120,11 @@ class Prompt:
     def validate(self, fn: Validator) -> Prompt:
         """Validate the whole value (list, dict or single value); return an error or ``None``."""
         if not callable(fn):
-            raise ActionDefinitionError(".validate() needs a function that returns an error string or None")
-        if self.single:
-            return dataclasses.replace(
-                self, components=(self.components[0].validate(fn),)
+            raise ActionDefinitionError(
+                ".validate() needs a function that returns an error string or None"
             )
+        if self.single:
+            return dataclasses.replace(self, components=(self.components[0].validate(fn),))
         return dataclasses.replace(self, validators=(*self.validators, fn))
 
     # -- what the page sees ------------------------------------------------------------
@@ -141,7 +150,9 @@ class Prompt:
         errs = errors or [None] * len(self.components)
         return {
             "id": prompt_id,
-            "components": [c.spec(v, e) for c, v, e in zip(self.components, shown, errs, strict=True)],
+            "components": [
+                c.spec(v, e) for c, v, e in zip(self.components, shown, errs, strict=True)
+            ],
             "choices": list(self.choices),
             "error": error,
             "exclusive": any(c.exclusive for c in self.components),

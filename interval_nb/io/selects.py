@@ -26,7 +26,9 @@ def option_key(value: Any) -> str:
         return repr(value)
 
 
-def normalise_options(options: Iterable[Any], method: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def normalise_options(
+    options: Iterable[Any], method: str
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Return the options as the page shows them and a map from value key to original option."""
     if isinstance(options, (str, bytes)) or not isinstance(options, Iterable):
         raise ActionDefinitionError(f"io.{method}() needs options as a list")

@@ -90,7 +90,9 @@ class ActionContext:
         >>> ctx.notify("Refund sent", title="Done")  # doctest: +SKIP
         """
         if not isinstance(message, str) or (title is not None and not isinstance(title, str)):
-            raise ActionDefinitionError("ctx.notify() takes a message string and an optional title string")
+            raise ActionDefinitionError(
+                "ctx.notify() takes a message string and an optional title string"
+            )
         self._run.add_notification(message, title)
 
     def __repr__(self) -> str:

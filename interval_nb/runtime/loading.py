@@ -44,13 +44,18 @@ class Loading:
 
     def update(
         self,
-        label: str | None | object = _UNSET,
+        label: str | object | None = _UNSET,
         *,
-        description: str | None | object = _UNSET,
-        items_in_queue: int | None | object = _UNSET,
+        description: str | object | None = _UNSET,
+        items_in_queue: int | object | None = _UNSET,
     ) -> None:
         """Change some fields of the indicator, keeping the others."""
-        state = self.state or {"label": None, "description": None, "items_in_queue": None, "items_completed": 0}
+        state = self.state or {
+            "label": None,
+            "description": None,
+            "items_in_queue": None,
+            "items_completed": 0,
+        }
         if label is not _UNSET:
             state["label"] = _text(label, "label")
         if description is not _UNSET:

@@ -56,7 +56,9 @@ class RunList(list["Run"]):
         import time
 
         if not self:
-            return "<p class='inb-runlist'>No runs. Start one with <code>my_action.start()</code>.</p>"
+            return (
+                "<p class='inb-runlist'>No runs. Start one with <code>my_action.start()</code>.</p>"
+            )
         rows = "".join(
             f"<tr><td>{i}</td><td><code>{html.escape(r.id)}</code></td><td>{html.escape(r.title)}</td>"
             f"<td>{html.escape(r.status)}</td><td>{time.strftime('%H:%M:%S', time.localtime(r.created))}</td></tr>"

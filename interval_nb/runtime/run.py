@@ -134,7 +134,9 @@ class Run:
         self._loop = asyncio.get_event_loop()
         self._finished = self._loop.create_future()
         self._record("started", params=jsonable(dict(self.params)), user=self.user.username)
-        self._task = self._loop.create_task(self._main(), name=f"interval_nb run {self.slug} {self.id}")
+        self._task = self._loop.create_task(
+            self._main(), name=f"interval_nb run {self.slug} {self.id}"
+        )
         self._task.add_done_callback(self._on_task_done)
         return self
 
@@ -146,14 +148,21 @@ class Run:
             value = await self._fn(IO(), ctx)
         except asyncio.CancelledError:
             self._finish("cancelled")
-        except BaseException as exc:  # noqa: BLE001 - shown, journaled and re-raised by result()
+        except BaseException as exc:
             self._exception = exc
-            self._finish("failed", error={
-                "type": type(exc).__name__,
-                "message": str(exc),
-                "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
-            })
-            log.warning("action %s (run %s) failed: %s: %s", self.slug, self.id, type(exc).__name__, exc)
+            self._finish(
+                "failed",
+                error={
+                    "type": type(exc).__name__,
+                    "message": str(exc),
+                    "traceback": "".join(
+                        traceback.format_exception(type(exc), exc, exc.__traceback__)
+                    ),
+                },
+            )
+            log.warning(
+                "action %s (run %s) failed: %s: %s", self.slug, self.id, type(exc).__name__, exc
+            )
         else:
             if self._cancel_reason is not None:
                 self._finish("cancelled")
@@ -168,7 +177,10 @@ class Run:
             log.error("interval_nb run %s crashed", self.id, exc_info=exc)
             if self.status not in TERMINAL_STATUSES:
                 self._exception = exc
-                self._finish("failed", error={"type": type(exc).__name__, "message": str(exc), "traceback": ""})
+                self._finish(
+                    "failed",
+                    error={"type": type(exc).__name__, "message": str(exc), "traceback": ""},
+                )
         elif task.cancelled() and self.status not in TERMINAL_STATUSES:
             self._finish("cancelled")
 
@@ -209,7 +221,9 @@ class Run:
         self._cancel_reason = reason
         if self._task is not None:
             self._task.cancel()
-        self._finish("interrupted", error={"type": "Interrupted", "message": reason, "traceback": ""})
+        self._finish(
+            "interrupted", error={"type": "Interrupted", "message": reason, "traceback": ""}
+        )
 
     @property
     def done(self) -> bool:
@@ -232,7 +246,9 @@ class Run:
         if self.status == "failed" and self._exception is not None:
             raise self._exception
         if self.status in ("cancelled", "interrupted"):
-            raise RunCancelled(f"run {self.id} of {self.slug!r} was {self.status}: {self._cancel_reason}")
+            raise RunCancelled(
+                f"run {self.id} of {self.slug!r} was {self.status}: {self._cancel_reason}"
+            )
         return self.result_value
 
     def __await__(self) -> Generator[Any, None, Any]:
@@ -257,7 +273,10 @@ class Run:
             raise asyncio.CancelledError()
         prompt = await prompt.prepare()
         if prompt.is_display_only:
-            entry: TranscriptEntry = {"kind": "display", "components": prompt.spec("")["components"]}
+            entry: TranscriptEntry = {
+                "kind": "display",
+                "components": prompt.spec("")["components"],
+            }
             self.transcript.append(entry)
             self._record("displayed", components=entry["components"])
             self._changed("transcript")
@@ -273,19 +292,31 @@ class Run:
                 values, choice, outcome = await pending.inbox
                 try:
                     evaluation = await prompt.evaluate(values, choice)
-                except Exception as exc:  # noqa: BLE001 - an author validator raised: show it, keep waiting
+                except Exception as exc:
                     log.exception("validator of run %s raised", self.id)
-                    evaluation = Evaluation(False, error=f"Could not check this answer: {type(exc).__name__}: {exc}")
+                    evaluation = Evaluation(
+                        False, error=f"Could not check this answer: {type(exc).__name__}: {exc}"
+                    )
                 if evaluation.ok:
-                    self._record("answered", prompt_id=prompt_id, values=_summaries(prompt, values), choice=choice)
+                    self._record(
+                        "answered",
+                        prompt_id=prompt_id,
+                        values=_summaries(prompt, values),
+                        choice=choice,
+                    )
                     outcome.set_result(AnswerOutcome(True))
                     break
-                pending.spec = prompt.spec(prompt_id, values, list(evaluation.component_errors) or None,
-                                           evaluation.error)
+                pending.spec = prompt.spec(
+                    prompt_id, values, list(evaluation.component_errors) or None, evaluation.error
+                )
                 pending.inbox = loop.create_future()
                 pending.busy = False
-                self._record("validation_failed", prompt_id=prompt_id, errors=list(evaluation.component_errors),
-                             error=evaluation.error)
+                self._record(
+                    "validation_failed",
+                    prompt_id=prompt_id,
+                    errors=list(evaluation.component_errors),
+                    error=evaluation.error,
+                )
                 outcome.set_result(AnswerOutcome(False, pending.spec))
                 self._changed("prompt")
         finally:
@@ -303,19 +334,27 @@ class Run:
         """
         if not isinstance(message, Mapping):
             raise AnswerRejected("an answer is a JSON object", "malformed")
-        prompt_id, values, choice = message.get("prompt_id"), message.get("values"), message.get("choice")
+        prompt_id, values, choice = (
+            message.get("prompt_id"),
+            message.get("values"),
+            message.get("choice"),
+        )
         pending = self._pending
         if self.done or pending is None:
-            raise AnswerRejected(f"run {self.id} is not waiting for an answer (status: {self.status})",
-                                 "not_waiting")
+            raise AnswerRejected(
+                f"run {self.id} is not waiting for an answer (status: {self.status})", "not_waiting"
+            )
         if prompt_id != pending.spec["id"]:
-            raise AnswerRejected(f"prompt {prompt_id!r} is not the prompt this run is showing", "stale_prompt")
+            raise AnswerRejected(
+                f"prompt {prompt_id!r} is not the prompt this run is showing", "stale_prompt"
+            )
         if pending.busy:
             raise AnswerRejected("another answer to this prompt is already being checked", "busy")
         if not isinstance(values, list) or len(values) != len(pending.prompt.components):
             raise AnswerRejected(
                 f"values must be a list with one entry per component ({len(pending.prompt.components)})",
-                "malformed")
+                "malformed",
+            )
         if choice is not None and not isinstance(choice, str):
             raise AnswerRejected("choice must be a string or null", "malformed")
         pending.busy = True
@@ -402,7 +441,7 @@ class Run:
         for listener in list(self._listeners):
             try:
                 listener(self, changed)
-            except Exception:  # noqa: BLE001 - a broken view must not break the run
+            except Exception:
                 log.exception("a view of run %s failed to update", self.id)
 
     def _record(self, event: str, **data: Any) -> None:
@@ -419,4 +458,7 @@ class Run:
 
 
 def _summaries(prompt: Prompt, values: list[Any]) -> list[Any]:
-    return [None if c.is_display else jsonable(v) for c, v in zip(prompt.components, values, strict=True)]
+    return [
+        None if c.is_display else jsonable(v)
+        for c, v in zip(prompt.components, values, strict=True)
+    ]

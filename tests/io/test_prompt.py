@@ -41,7 +41,9 @@ async def test_sync_and_async_validators_on_components_and_groups() -> None:
 
 
 async def test_choices() -> None:
-    prompt = io.input.text("Note").with_choices(["Approve", {"label": "Reject", "value": "no", "theme": "danger"}])
+    prompt = io.input.text("Note").with_choices(
+        ["Approve", {"label": "Reject", "value": "no", "theme": "danger"}]
+    )
     assert [c["value"] for c in prompt.spec("p")["choices"]] == ["Approve", "no"]
     result = await prompt.evaluate(["ok"], "no")
     assert result.value == ChoiceResult(choice="no", value="ok")
@@ -62,4 +64,6 @@ def test_group_definition_errors() -> None:
 
 
 async def test_prompt_without_choices_rejects_a_choice() -> None:
-    assert (await Prompt.single_of(io.input.text("x")).evaluate(["a"], "Approve")).error == "This prompt has no choices."
+    assert (
+        await Prompt.single_of(io.input.text("x")).evaluate(["a"], "Approve")
+    ).error == "This prompt has no choices."

@@ -55,9 +55,22 @@ async def test_statuses_follow_the_state_machine() -> None:
         await run.answer(36)
         assert await run.result() == {"name": "Ada", "age": 36}
     assert run.status == "completed"
-    assert seen == ["running", "awaiting_input", "running", "awaiting_input", "running", "completed"]
+    assert seen == [
+        "running",
+        "awaiting_input",
+        "running",
+        "awaiting_input",
+        "running",
+        "completed",
+    ]
     assert [e["event"] for e in run.journal] == [
-        "started", "prompt_shown", "answered", "prompt_shown", "answered", "completed"]
+        "started",
+        "prompt_shown",
+        "answered",
+        "prompt_shown",
+        "answered",
+        "completed",
+    ]
 
 
 async def test_validation_error_keeps_values_and_same_prompt_id() -> None:
@@ -103,8 +116,11 @@ async def test_bad_answers_are_rejected_without_harm() -> None:
         with pytest.raises(AnswerRejected) as forged:
             run.run.submit({"prompt_id": "forged", "values": ["x"]})
         assert forged.value.code == "stale_prompt"
-        for bad in ({"prompt_id": prompt.id, "values": "x"}, {"prompt_id": prompt.id, "values": [1, 2]},
-                    {"prompt_id": prompt.id, "values": ["x"], "choice": 3}):
+        for bad in (
+            {"prompt_id": prompt.id, "values": "x"},
+            {"prompt_id": prompt.id, "values": [1, 2]},
+            {"prompt_id": prompt.id, "values": ["x"], "choice": 3},
+        ):
             with pytest.raises(AnswerRejected) as exc:
                 run.run.submit(bad)
             assert exc.value.code == "malformed"
@@ -151,8 +167,12 @@ async def test_loading_updates_are_coalesced() -> None:
         run.run.subscribe(lambda r, changed: updates.append(1) if "loading" in changed else None)
         await run.next_prompt()
         await asyncio.sleep(COALESCE_SECONDS * 2)
-        assert run.loading == {"label": "Working", "description": None, "items_in_queue": 100_000,
-                               "items_completed": 100_000}
+        assert run.loading == {
+            "label": "Working",
+            "description": None,
+            "items_in_queue": 100_000,
+            "items_completed": 100_000,
+        }
         assert 1 <= len(updates) <= 10
         run.cancel()
 
