@@ -52,6 +52,8 @@ class PromptSpec(TypedDict):
     choices: list[ChoiceSpec]
     error: str | None
     exclusive: bool
+    attempt: int
+    """How many answers to this prompt were rejected so far (0 when first shown)."""
 
 
 class AnswerMessage(TypedDict, total=False):

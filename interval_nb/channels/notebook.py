@@ -56,7 +56,11 @@ def show(view: Any) -> None:
 
     view._inb_shown_at = _execution_count()
     # Publish the widget's bundle directly: the objects' own _ipython_display_ would skip it.
-    display(view._repr_mimebundle_(), raw=True)  # type: ignore[no-untyped-call]
+    bundle = view._repr_mimebundle_()
+    data, metadata = (
+        bundle if isinstance(bundle, tuple) else (bundle, {})
+    )  # anywidget: (data, meta)
+    display(data, metadata=metadata, raw=True)  # type: ignore[no-untyped-call]
 
 
 def shown_in_this_cell(view: Any) -> bool:

@@ -144,8 +144,13 @@ class Prompt:
         values: Sequence[Any] | None = None,
         errors: Sequence[str | None] | None = None,
         error: str | None = None,
+        attempt: int = 0,
     ) -> PromptSpec:
-        """The prompt as the page renders it, with the values to show and any errors."""
+        """The prompt as the page renders it, with the values to show and any errors.
+
+        ``attempt`` counts the answers rejected so far, so a prompt re-shown with the very
+        same errors still differs from the last one the page saw.
+        """
         shown = values if values is not None else [c.initial_value() for c in self.components]
         errs = errors or [None] * len(self.components)
         return {
@@ -156,6 +161,7 @@ class Prompt:
             "choices": list(self.choices),
             "error": error,
             "exclusive": any(c.exclusive for c in self.components),
+            "attempt": attempt,
         }
 
     # -- judging answers ---------------------------------------------------------------

@@ -19,7 +19,12 @@ _PRIMITIVES = (str, int, float, bool)
 
 
 def option_key(value: Any) -> str:
-    """A key that tells ``1``, ``1.5``, ``True`` and ``"1"`` apart, as JSON does."""
+    """A key that tells ``1``, ``1.5``, ``True`` and ``"1"`` apart, as JSON does.
+
+    Whole floats key like ints: JavaScript sends the option ``2.0`` back as ``2``.
+    """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     try:
         return json.dumps(value, sort_keys=True)
     except (TypeError, ValueError):

@@ -307,7 +307,11 @@ class Run:
                     outcome.set_result(AnswerOutcome(True))
                     break
                 pending.spec = prompt.spec(
-                    prompt_id, values, list(evaluation.component_errors) or None, evaluation.error
+                    prompt_id,
+                    values,
+                    list(evaluation.component_errors) or None,
+                    evaluation.error,
+                    attempt=pending.spec["attempt"] + 1,
                 )
                 pending.inbox = loop.create_future()
                 pending.busy = False

@@ -56,3 +56,9 @@ def test_option_definition_errors() -> None:
         io.select.single("x", options=["a"], default_value="b")
     with pytest.raises(ActionDefinitionError, match="min_selections is greater"):
         io.select.multiple("x", options=["a"], min_selections=2, max_selections=1)
+
+
+def test_whole_float_options_match_what_javascript_sends() -> None:
+    c = io.select.single("Size", options=[{"label": "Two", "value": 2.0}, 2.5])
+    assert c.parse(2) == {"label": "Two", "value": 2.0}  # JSON.stringify(2.0) === "2"
+    assert c.parse(2.5) == 2.5

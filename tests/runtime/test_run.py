@@ -83,6 +83,9 @@ async def test_validation_error_keeps_values_and_same_prompt_id() -> None:
         again = await run.next_prompt()
         assert again.id == first.id
         assert again.errors == ["Must be at least 0."]
+        assert (first.spec["attempt"], again.spec["attempt"]) == (0, 1)
+        await run.answer("-3")  # the very same mistake again is still a new render
+        assert (await run.next_prompt()).spec["attempt"] == 2
         assert again.components[0].value == "-3"
         await run.answer("4")
         assert (await run.result())["age"] == 4

@@ -1,0 +1,113 @@
+// Launcher: a searchable grid of action cards (interval_nb `actions.show()`).
+// Traits: `title` (str) and `actions` ([{slug, name, description}]). Clicking Run sends
+// `{type: "start", slug}`; the kernel starts the run and shows its RunView below the cards.
+// Plain DOM, no imports. CSS is global in anywidget, so every class is `inb-launcher…`.
+
+const START_COOLDOWN_MS = 1500;   // a second click right away would start a second run
+
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key === "data") Object.assign(node.dataset, value);
+    else if (["value", "disabled", "hidden"].includes(key)) node[key] = value;
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child);
+  return node;
+}
+
+function render({ model, el }) {
+  const heading = h("h2", { class: "inb-launcher-title" });
+  const count = h("span", { class: "inb-launcher-count" });
+  const search = h("input", {
+    type: "search", class: "inb-launcher-search", placeholder: "Search actions…",
+    "aria-label": "Search actions", autocomplete: "off", spellcheck: "false",
+  });
+  const grid = h("div", { class: "inb-launcher-grid", role: "list" });
+  const empty = h("div", { class: "inb-launcher-empty", hidden: true });
+  const root = h("div", { class: "inb-launcher" },
+    h("div", { class: "inb-launcher-header" }, h("div", { class: "inb-launcher-heading" }, heading, count), search),
+    grid, empty);
+  el.append(root);
+  let cards = [];
+  const timers = new Set();
+
+  function start(slug, btn) {
+    btn.disabled = true;
+    btn.textContent = "Starting…";
+    model.send({ type: "start", slug });
+    const t = setTimeout(() => { timers.delete(t); btn.disabled = false; btn.textContent = "Run"; }, START_COOLDOWN_MS);
+    timers.add(t);
+  }
+
+  function card(action) {
+    const name = String(action.name ?? action.slug ?? "");
+    const description = String(action.description ?? "");
+    const run = h("button", { type: "button", class: "inb-launcher-run", text: "Run", data: { slug: action.slug, action: "start" },
+      "aria-label": `Run ${name}` });
+    run.addEventListener("click", () => start(action.slug, run));
+    const node = h("div", { class: "inb-launcher-card", role: "listitem", data: { slug: action.slug } },
+      h("div", { class: "inb-launcher-name", text: name }),
+      h("div", { class: description ? "inb-launcher-desc" : "inb-launcher-desc inb-launcher-desc-none", text: description || "No description." }),
+      h("div", { class: "inb-launcher-foot" }, run));
+    return { node, search: `${name} ${description} ${action.slug ?? ""}`.toLowerCase(), run };
+  }
+
+  function filter() {
+    const words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    let shown = 0;
+    for (const c of cards) {
+      c.node.hidden = !words.every((w) => c.search.includes(w));
+      if (!c.node.hidden) shown += 1;
+    }
+    empty.hidden = shown > 0;
+    empty.textContent = cards.length ? `No actions match “${search.value.trim()}”.` : "No actions yet.";
+    count.textContent = words.length ? `${shown} of ${cards.length}` : `${cards.length} action${cards.length === 1 ? "" : "s"}`;
+    search.hidden = cards.length === 0;
+  }
+
+  function draw() {
+    heading.textContent = model.get("title") || "Actions";
+    cards = (model.get("actions") || []).map(card);
+    grid.replaceChildren(...cards.map((c) => c.node));
+    filter();
+  }
+
+  search.addEventListener("input", filter);
+  // Plain keys must not reach JupyterLab (Shift+Enter would re-run the cell, a/b/dd edit the
+  // notebook); Ctrl/Cmd/Alt combos pass. Enter in the search box moves to the first match's Run.
+  root.addEventListener("keydown", (ev) => {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    ev.stopPropagation();
+    if (ev.key === "Enter" && ev.target === search && !ev.isComposing) {
+      ev.preventDefault();
+      const first = cards.find((c) => !c.node.hidden);
+      if (first) first.run.focus();
+    }
+  });
+
+  // Native controls follow `color-scheme`: take it from Lab/Voilà's body[data-jp-theme-light], else
+  // from the lightness of our own background (other hosts).
+  function applyColorScheme() {
+    const lab = document.body && document.body.dataset.jpThemeLight;
+    let dark = lab === "false";
+    if (lab === undefined) {
+      const m = getComputedStyle(root).backgroundColor.match(/\d+(\.\d+)?/g);
+      dark = !!m && 0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2] < 128;
+    }
+    root.dataset.scheme = dark ? "dark" : "light";
+  }
+  const themeWatch = new MutationObserver(() => requestAnimationFrame(applyColorScheme));
+  const themeAttrs = ["data-jp-theme-light", "data-vscode-theme-kind"];
+  if (document.body) themeWatch.observe(document.body, { attributes: true, attributeFilter: themeAttrs });
+
+  model.on("change", draw);
+  draw();
+  requestAnimationFrame(applyColorScheme);
+  return () => { for (const t of timers) clearTimeout(t); themeWatch.disconnect(); };
+}
+
+export default { render };

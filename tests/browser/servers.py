@@ -1,0 +1,153 @@
+"""Jupyter servers for browser tests: real subprocesses on 127.0.0.1, free ports, cleaned up."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A running Jupyter server (JupyterLab or standalone Voilà)."""
+
+    url: str
+    token: str
+    root: Path
+    process: subprocess.Popen[bytes]
+    log: Path
+    log_file: IO[bytes]
+
+    def stop(self) -> None:
+        """Stop the server and its kernels (SIGTERM to its process group, then SIGKILL)."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
+        self.log_file.close()
+
+    def log_tail(self, lines: int = 40) -> str:
+        """The end of the server log, for failure messages."""
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _wait_up(server: Server, path: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{server.log_tail()}")
+        try:
+            with urllib.request.urlopen(f"{server.url}{path}?token={server.token}", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    server.stop()
+    raise RuntimeError(f"server not up after {timeout}s:\n{server.log_tail()}")
+
+
+def _prepare_root(tmp: Path, notebooks: list[str]) -> Path:
+    root = tmp / "root"
+    root.mkdir()
+    for name in notebooks:
+        shutil.copy(NOTEBOOKS / name, root / name)
+    return root
+
+
+def _quiet_lab_settings(tmp: Path) -> Path:
+    settings = tmp / "settings"
+    target = settings / "@jupyterlab" / "apputils-extension"
+    target.mkdir(parents=True)
+    # no "Would you like to get Jupyter news?" toast over the screenshots
+    (target / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
+    return settings
+
+
+def _env(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["JUPYTER_RUNTIME_DIR"] = str(tmp / "runtime")
+    env["JUPYTER_DATA_DIR_TEST"] = str(tmp)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(Path(__file__).resolve().parents[2]), env.get("PYTHONPATH", "")]
+    )
+    return env
+
+
+def start_lab(tmp: Path, notebooks: list[str]) -> Server:
+    """Start ``jupyter lab`` serving ``notebooks`` from a temp root."""
+    root = _prepare_root(tmp, notebooks)
+    port, token = free_port(), secrets.token_hex(16)
+    log = tmp / "lab.log"
+    log_file = log.open("wb")
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--allow-root",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        f"--LabApp.user_settings_dir={_quiet_lab_settings(tmp)}",
+        f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
+        "--ServerApp.open_browser=False",
+    ]
+    process = subprocess.Popen(
+        cmd, stdout=log_file, stderr=subprocess.STDOUT, env=_env(tmp), start_new_session=True
+    )
+    server = Server(f"http://127.0.0.1:{port}", token, root, process, log, log_file)
+    _wait_up(server, "/api/status")
+    return server
+
+
+def start_voila(tmp: Path, notebook: str) -> Server:
+    """Start standalone ``voila`` on one notebook."""
+    root = _prepare_root(tmp, [notebook])
+    port, token = free_port(), secrets.token_hex(16)
+    log = tmp / "voila.log"
+    log_file = log.open("wb")
+    cmd = [
+        sys.executable,
+        "-m",
+        "voila",
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        f"--token={token}",
+        str(root / notebook),
+    ]
+    process = subprocess.Popen(
+        cmd,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        env=_env(tmp),
+        start_new_session=True,
+        cwd=root,
+    )
+    server = Server(f"http://127.0.0.1:{port}", token, root, process, log, log_file)
+    _wait_up(server, "/")
+    return server

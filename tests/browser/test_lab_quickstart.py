@@ -1,0 +1,104 @@
+"""The quickstart, driven by a person in JupyterLab (default settings: widget comms on a subshell).
+
+Only the cells up to ``run = refund_user.start()`` are executed; everything after is typing,
+Enter, Shift+Enter and clicks in the run's form. No further cell may execute.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from .servers import Server, start_lab
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK = "quickstart.ipynb"
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> Iterator[Server]:
+    server = start_lab(tmp_path, [NOTEBOOK])
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def code_cells(page: Page) -> Locator:
+    return page.locator(".jp-Notebook .jp-CodeCell")
+
+
+def run_cell(page: Page, index: int) -> None:
+    """Execute code cell ``index`` with Ctrl+Enter (which does not move to the next cell)."""
+    cell = code_cells(page).nth(index)
+    prompt = cell.locator(".jp-InputArea-prompt")
+    for _attempt in range(3):  # the first key press right after opening is sometimes swallowed
+        cell.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Control+Enter")
+        try:
+            expect(prompt).to_have_text(re.compile(r"\[\d+\]"), timeout=20_000)
+            return
+        except AssertionError:
+            continue
+    raise AssertionError(f"code cell {index} did not run")
+
+
+def prompts(page: Page) -> list[str]:
+    return [p.strip() for p in code_cells(page).locator(".jp-InputArea-prompt").all_inner_texts()]
+
+
+def test_quickstart_refund_flow(
+    lab: Server, page: Page, artefacts: Path, console_errors: Any
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{lab.url}/lab/tree/{NOTEBOOK}?reset&token={lab.token}")
+    expect(page.locator(".jp-Notebook")).to_be_visible(timeout=60_000)
+
+    for index in range(3):  # data, the action, run = refund_user.start()
+        run_cell(page, index)
+    after_start = prompts(page)
+
+    view = page.locator(".inb-rv").first
+    expect(view).to_be_visible(timeout=20_000)
+    email = view.get_by_label("Customer email")
+    expect(email).to_be_visible()
+    expect(email).not_to_be_focused()  # the first prompt does not steal focus
+
+    # a wrong email: Enter submits, the kernel rejects it, the typed text stays
+    email.click()
+    email.type("ana@example")
+    email.press("Enter")
+    expect(view.locator(".inb-rv-error, [role=alert]").first).to_contain_text("valid email")
+    expect(email).to_have_value("ana@example")
+    page.screenshot(path=str(artefacts / "lab-quickstart-1-validation.png"))
+
+    # fix it; Shift+Enter submits the prompt and must not re-run the cell
+    email.type(".com")
+    email.press("Shift+Enter")
+    charges = view.get_by_label(re.compile("ch_1001"))
+    expect(charges).to_be_visible()
+    charges.check()
+    view.get_by_label(re.compile("ch_1003")).check()
+    page.screenshot(path=str(artefacts / "lab-quickstart-2-select.png"))
+    view.get_by_role("button", name="Submit").click()
+
+    yes = view.locator("[data-confirm='yes']")
+    expect(yes).to_be_visible()
+    expect(view).to_contain_text("Refund 2 charge(s) to ana@example.com?")
+    yes.click()
+
+    result = view.locator(".inb-rv-result")
+    expect(result).to_be_visible(timeout=20_000)
+    expect(result).to_contain_text("refunded")
+    expect(result).to_contain_text("ch_1003")
+    expect(view).to_contain_text("2 refund(s) sent")  # the notification
+    page.screenshot(path=str(artefacts / "lab-quickstart-3-result.png"))
+
+    assert prompts(page) == after_start, "a cell was executed after the run started"
+    assert console_errors == []
