@@ -426,7 +426,9 @@ function buildPrompt(spec, { send, uid }) {
     buttons = [button("Yes", "primary", { type: "submit", data: { confirm: "yes" } }),
       button("No", "secondary", { type: "submit", data: { confirm: "no" } })];
   } else if (choices.length) {
-    buttons = choices.map((c) => button(c.label, c.theme, { type: "submit", data: { choice: text(c.value) } }));
+    // Without a theme, the first choice is the primary action, as a lone Submit would be.
+    buttons = choices.map((c, i) => button(c.label, c.theme || (i === 0 ? "primary" : "default"),
+      { type: "submit", data: { choice: text(c.value) } }));
   } else {
     buttons = [button("Submit", "primary", { type: "submit", class: "inb-rv-btn inb-rv-btn-primary inb-rv-submit" })];
   }
