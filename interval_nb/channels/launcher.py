@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
-import anywidget
 import ipywidgets
 import traitlets
 
 from ..runtime import registry
+from ._anywidget import StaticAnyWidget, static_file
 from .notebook import current_cell_id, show, shown_in_this_cell, start_in_notebook
 
 if TYPE_CHECKING:
@@ -25,17 +24,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("interval_nb")
 
-_STATIC = files("interval_nb") / "static"
-
 MAX_VIEWS = 20
 """Finished runs beyond this many are removed from under the launcher (newest stay)."""
 
 
-class LauncherCards(anywidget.AnyWidget):
+class LauncherCards(StaticAnyWidget):
     """The searchable grid of action cards."""
 
-    _esm = (_STATIC / "launcher.js").read_text(encoding="utf-8")
-    _css = (_STATIC / "launcher.css").read_text(encoding="utf-8")
+    _esm = static_file("launcher.js")
+    _css = static_file("launcher.css")
+    _anywidget_id = traitlets.Unicode("interval_nb.LauncherCards").tag(sync=True)
 
     title = traitlets.Unicode("Actions").tag(sync=True)
     actions: traitlets.List[Any] = traitlets.List().tag(sync=True)

@@ -11,27 +11,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from importlib.resources import files
 from typing import Any
 
-import anywidget
 import traitlets
 
 from ..runtime.run import Run
+from ._anywidget import StaticAnyWidget, static_file
 
 log = logging.getLogger("interval_nb")
-
-_STATIC = files("interval_nb") / "static"
 
 MAX_MESSAGE_VALUES = 1000
 """A forged answer with more values than this is dropped before it reaches the run."""
 
 
-class RunView(anywidget.AnyWidget):
+class RunView(StaticAnyWidget):
     """The view of one run: prompt, progress, logs, notifications and outcome."""
 
-    _esm = (_STATIC / "runview.js").read_text(encoding="utf-8")
-    _css = (_STATIC / "runview.css").read_text(encoding="utf-8")
+    _esm = static_file("runview.js")
+    _css = static_file("runview.css")
+    _anywidget_id = traitlets.Unicode("interval_nb.RunView").tag(sync=True)
 
     run_id = traitlets.Unicode("").tag(sync=True)
     title = traitlets.Unicode("").tag(sync=True)

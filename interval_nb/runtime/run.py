@@ -121,6 +121,7 @@ class Run:
         self._listeners: list[Listener] = []
         self._dirty: set[str] = set()
         self._flush_handle: asyncio.TimerHandle | None = None
+        self._last_flush = 0.0
         self._cancel_reason: str | None = None
         self._task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -326,7 +327,9 @@ class Run:
         finally:
             if self._pending is pending:
                 self._pending = None
-        self._set_status("running", also=("prompt",))
+        # Published on the next loop turn: if the action asks its next question right away,
+        # views get one update (the new prompt) instead of "running" then the prompt.
+        self._set_status("running", also=("prompt",), soon=True)
         return evaluation.value
 
     def submit(self, message: Mapping[str, Any]) -> asyncio.Future[AnswerOutcome]:
@@ -422,18 +425,40 @@ class Run:
             "error": self.error,
         }
 
-    def _set_status(self, status: RunStatus, also: tuple[str, ...] = ()) -> None:
+    def _set_status(
+        self, status: RunStatus, also: tuple[str, ...] = (), *, soon: bool = False
+    ) -> None:
         self.status = status
         self._dirty.update(("status", *also))
-        self._flush()
+        if soon:
+            self._schedule_flush(0)
+        else:
+            self._flush()
 
     def _changed(self, field: str) -> None:
         self._dirty.add(field)
-        if field in ("loading", "logs"):
-            if self._flush_handle is None and self._loop is not None:
-                self._flush_handle = self._loop.call_later(COALESCE_SECONDS, self._flush)
-        else:
+        if field not in ("loading", "logs"):
             self._flush()
+            return
+        # Coalesce by the clock, not only by a timer: an action looping synchronously never
+        # lets a timer fire, yet its progress must still reach the page about 20 times a second.
+        wait = self._last_flush + COALESCE_SECONDS - time.monotonic()
+        if wait <= 0:
+            self._flush()
+        elif self._flush_handle is None:
+            self._schedule_flush(wait)
+
+    def _schedule_flush(self, delay: float) -> None:
+        """Publish the pending changes within ``delay`` seconds (sooner if already due)."""
+        if self._loop is None:
+            self._flush()
+            return
+        due = self._loop.time() + delay
+        if self._flush_handle is not None:
+            if self._flush_handle.when() <= due:
+                return
+            self._flush_handle.cancel()
+        self._flush_handle = self._loop.call_later(delay, self._flush)
 
     def _flush(self) -> None:
         if self._flush_handle is not None:
@@ -441,6 +466,7 @@ class Run:
             self._flush_handle = None
         if not self._dirty:
             return
+        self._last_flush = time.monotonic()
         changed, self._dirty = frozenset(self._dirty), set()
         for listener in list(self._listeners):
             try:
