@@ -42,6 +42,8 @@ class Action:
         self.description = description
         self.__doc__ = fn.__doc__
         self.__wrapped__ = fn
+        self.registry: Actions | None = None
+        """The registry the action belongs to (redirects by slug look there)."""
 
     def create_run(
         self, params: Mapping[str, Any] | None = None, *, user: User | str | None = None
@@ -148,6 +150,7 @@ class Actions:
                 name=name or _title(function.__name__),
                 description=description if description is not None else inspect.getdoc(function),
             )
+            the_action.registry = self
             self._actions[the_slug] = the_action  # re-running a defining cell replaces it
             return the_action
 

@@ -100,6 +100,8 @@ class TranscriptEntry(TypedDict):
     """Something the run showed that stays visible: a display, or a summary of an answer."""
 
     kind: Literal["display", "answer"]
+    id: str
+    """Tables and grids in the transcript are paged with this id as their ``prompt_id``."""
     components: list[ComponentSpec]
 
 

@@ -92,6 +92,23 @@ class PromptView:
         )
 
 
+def _file_raw(value: Any) -> Any:
+    """``(name, bytes)`` tuples (or a list of them) as the page's decoded file answer."""
+    items = [value] if isinstance(value, tuple) else value
+    if items is None:
+        return None
+    files = []
+    for item in items:
+        name, data = item[0], item[1]
+        kind = item[2] if len(item) > 2 else ""
+        files.append({"name": name, "type": kind, "size": len(data), "data": bytes(data)})
+    return files
+
+
+def _raw_for(kind: str, value: Any) -> Any:
+    return _file_raw(value) if kind == "input.file" else _raw(value)
+
+
 def _raw(value: Any) -> Any:
     if isinstance(value, (dt.datetime, dt.time)):
         return value.isoformat()
@@ -154,24 +171,25 @@ class TestRun:
     def _values_for(self, spec: PromptSpec, value: Any) -> list[Any]:
         components = spec["components"]
         run_prompt = self.run._pending.prompt if self.run._pending else None
+        kinds = [c["kind"] for c in components]
         if len(components) == 1 and run_prompt is not None and run_prompt.single:
-            return [_raw(value)]
+            return [_raw_for(kinds[0], value)]
         if isinstance(value, Mapping) and run_prompt is not None and run_prompt.names is not None:
             unknown = set(value) - set(run_prompt.names)
             if unknown:
                 raise AnswerRejected(
                     f"no components named {sorted(unknown)} in this group", "malformed"
                 )
-            return [_raw(value.get(name)) for name in run_prompt.names]
+            return [_raw_for(k, value.get(n)) for k, n in zip(kinds, run_prompt.names, strict=True)]
         if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
             values = list(value)
             if len(values) == len(components):
-                return [_raw(v) for v in values]
+                return [_raw_for(k, v) for k, v in zip(kinds, values, strict=True)]
             inputs = [i for i, c in enumerate(components) if not c["kind"].startswith("display.")]
             if len(values) == len(inputs):
                 out: list[Any] = [None] * len(components)
                 for i, v in zip(inputs, values, strict=True):
-                    out[i] = _raw(v)
+                    out[i] = _raw_for(kinds[i], v)
                 return out
         raise AnswerRejected(
             f"this prompt has {len(components)} components: answer with a list (or a dict for keyword groups)",
@@ -194,6 +212,82 @@ class TestRun:
         values = self._values_for(spec, value)
         outcome = self.run.submit({"prompt_id": spec["id"], "values": values, "choice": choice})
         return await asyncio.wait_for(outcome, self.timeout)
+
+    async def query(
+        self,
+        component: int,
+        *,
+        offset: int = 0,
+        page_size: int = 20,
+        sort: tuple[str, str] | None = None,
+        search: str = "",
+        prompt_id: str | None = None,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Ask a table or grid for a page, exactly as the page does: ``(rows, total)``.
+
+        ``sort`` is ``(column, "asc" | "desc")`` with the column's field name, label or key.
+        ``prompt_id`` defaults to the waiting prompt; pass a transcript entry's ``id`` to page
+        a table that was displayed alone. Raises ``ValueError`` with the page's error message.
+        """
+        pid = prompt_id or (self.run.prompt["id"] if self.run.prompt else None)
+        message: dict[str, Any] = {
+            "type": "query",
+            "prompt_id": pid,
+            "component": component,
+            "request_id": 0,
+            "offset": offset,
+            "page_size": page_size,
+            "search": search,
+            "sort": None,
+        }
+        if sort is not None:
+            message["sort"] = {
+                "column": self._column_key(pid, component, sort[0]),
+                "direction": sort[1],
+            }
+        reply = await asyncio.wait_for(self.run.query(message), self.timeout)
+        if reply["type"] == "query_error":
+            raise ValueError(reply["message"])
+        return reply["rows"], reply["total"]
+
+    def _column_key(self, prompt_id: str | None, component: int, column: str) -> str:
+        components = self._components_of(prompt_id) or {}
+        table = components.get(component)
+        for col in getattr(table, "columns", ()):
+            if column in (col.key, col.label, col.accessor):
+                return str(col.key)
+        return column  # unknown: let the run refuse it as the page would see
+
+    def _components_of(self, prompt_id: str | None) -> dict[int, Any]:
+        pending = self.run._pending
+        if pending is not None and pending.spec["id"] == prompt_id:
+            return dict(enumerate(pending.prompt.components))
+        shown = {index: c for (pid, index), c in self.run._shown.items() if pid == prompt_id}
+        return shown
+
+    async def search(self, component: int, query: str) -> list[dict[str, Any]]:
+        """Type ``query`` into the waiting ``io.search``: the results the page would list."""
+        assert self.run.prompt is not None, "no prompt is waiting"
+        reply = await asyncio.wait_for(
+            self.run.search(
+                {
+                    "type": "search",
+                    "prompt_id": self.run.prompt["id"],
+                    "component": component,
+                    "request_id": 0,
+                    "query": query,
+                }
+            ),
+            self.timeout,
+        )
+        if reply["type"] == "search_error":
+            raise ValueError(reply["message"])
+        return reply["results"]  # type: ignore[no-any-return]
+
+    @property
+    def redirect_to(self) -> tuple[Any, dict[str, Any]] | None:
+        """``(action, params)`` if the action ended with ``ctx.redirect``."""
+        return self.run.redirect_to
 
     async def send(self, message: Mapping[str, Any]) -> AnswerOutcome:
         """Send a raw answer message (``{"prompt_id", "values", "choice"}``), as a forged page might."""

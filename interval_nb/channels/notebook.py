@@ -80,7 +80,27 @@ def attach_view(run: Run) -> RunView:
 
     run.display_hook = display_run
     run.view = view  # type: ignore[attr-defined]
+    _follow_redirects(run, view)
     return view
+
+
+def _follow_redirects(run: Run, view: RunView) -> None:
+    """When ``run`` ends with ``ctx.redirect``, start the target in the same view."""
+
+    def on_change(ended: Run, _changed: frozenset[str]) -> None:
+        if not ended.done or ended.redirect_to is None or view.run is not ended:
+            return
+        action, params = ended.redirect_to
+        successor = action.create_run(params, user=ended.user)
+        successor.origin = ended.origin
+        successor.display_hook = ended.display_hook
+        successor.view = view
+        registry.track(successor)
+        view.follow(successor)
+        _follow_redirects(successor, view)
+        successor.start()
+
+    run.subscribe(on_change)
 
 
 def start_in_notebook(

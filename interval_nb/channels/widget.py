@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import traitlets
@@ -22,6 +23,36 @@ log = logging.getLogger("interval_nb")
 
 MAX_MESSAGE_VALUES = 1000
 """A forged answer with more values than this is dropped before it reaches the run."""
+
+SYNCED = frozenset(
+    ("status", "prompt", "transcript", "loading", "logs", "notifications", "result", "error")
+)
+"""The run-state fields mirrored as traits."""
+
+
+def attach_buffers(values: Any, buffers: list[Any]) -> Any:
+    """Replace ``{"buffer": i}`` file references in an answer by ``{"data": bytes}``."""
+    if not isinstance(values, list):
+        return values
+    out = []
+    for value in values:
+        if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+            files = []
+            for ref in value:
+                index = ref.get("buffer")
+                if (
+                    isinstance(index, int)
+                    and not isinstance(index, bool)
+                    and 0 <= index < len(buffers)
+                ):
+                    ref = {
+                        **{k: v for k, v in ref.items() if k != "buffer"},
+                        "data": bytes(buffers[index]),
+                    }
+                files.append(ref)
+            value = files
+        out.append(value)
+    return out
 
 
 class RunView(StaticAnyWidget):
@@ -45,23 +76,11 @@ class RunView(StaticAnyWidget):
 
     def __init__(self, run: Run, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._run = run
         self._loop = asyncio.get_event_loop()
-        self._sync(
-            frozenset(
-                (
-                    "status",
-                    "prompt",
-                    "transcript",
-                    "loading",
-                    "logs",
-                    "notifications",
-                    "result",
-                    "error",
-                )
-            )
-        )
-        self._unsubscribe = run.subscribe(lambda _run, changed: self._sync(changed))
+        self._requests: set[asyncio.Task[None]] = set()
+        self._run = run
+        self._unsubscribe: Callable[[], None] = lambda: None
+        self.follow(run)
         self.on_msg(self._on_page_message)
 
     @property
@@ -69,35 +88,52 @@ class RunView(StaticAnyWidget):
         """The run this view shows."""
         return self._run
 
+    def follow(self, run: Run) -> None:
+        """Show ``run`` from now on (``ctx.redirect`` continues in the same view)."""
+        self._unsubscribe()
+        self._run = run
+        self._sync(SYNCED)
+        self._unsubscribe = run.subscribe(lambda _run, changed: self._sync(changed))
+
     def _sync(self, changed: frozenset[str]) -> None:
         """Copy the changed parts of the run's state into traits: one comm message."""
         state = self._run.state()
         with self.hold_sync():
             self.run_id = state["run_id"]
             self.title = state["title"]
-            for field in changed:
-                if field in (
-                    "status",
-                    "prompt",
-                    "transcript",
-                    "loading",
-                    "logs",
-                    "notifications",
-                    "result",
-                    "error",
-                ):
-                    setattr(self, field, state[field])  # type: ignore[literal-required]
+            for field in changed & SYNCED:
+                setattr(self, field, state[field])  # type: ignore[literal-required]
             self.cancel_reason = self._run.cancel_reason or ""
 
-    def _on_page_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+    def _on_page_message(self, _widget: Any, content: Any, buffers: Any) -> None:
         # Possibly on a subshell thread: do nothing here but hand over to the run's loop.
-        if (
-            isinstance(content, dict)
-            and isinstance(content.get("values"), list)
-            and (len(content["values"]) > MAX_MESSAGE_VALUES)
-        ):
+        self._loop.call_soon_threadsafe(self._dispatch, content, list(buffers or []))
+
+    def _dispatch(self, content: Any, buffers: list[Any]) -> None:
+        """On the loop: answers and cancels go to the run; page requests get a reply."""
+        if not isinstance(content, dict):
+            self._run.handle_view_message(content)
+            return
+        kind = content.get("type")
+        if kind in ("query", "search"):
+            request = self._run.query(content) if kind == "query" else self._run.search(content)
+            task = self._loop.create_task(self._reply(request))
+            self._requests.add(task)
+            task.add_done_callback(self._requests.discard)
+            return
+        if isinstance(content.get("values"), list) and len(content["values"]) > MAX_MESSAGE_VALUES:
             content = {"type": "oversized"}
-        self._loop.call_soon_threadsafe(self._run.handle_view_message, content)
+        elif kind == "answer" and buffers:
+            content = {**content, "values": attach_buffers(content.get("values"), buffers)}
+        self._run.handle_view_message(content)
+
+    async def _reply(self, request: Awaitable[dict[str, Any]]) -> None:
+        try:
+            reply = await request
+            if self.comm is not None:
+                self.send(reply)
+        except Exception:
+            log.exception("could not answer a page request of run %s", self._run.id)
 
     def close(self) -> None:
         """Close the widget and stop following the run (the run itself goes on)."""

@@ -81,6 +81,10 @@ class Component:
         """Turn a raw page value into the action's value, or raise :class:`InvalidAnswer`."""
         return raw
 
+    def echo(self, raw: Any) -> Any:
+        """The raw value as shown back to the page after a validation error (JSON-safe)."""
+        return raw
+
     def summary(self, value: Any) -> Any:
         """A JSON-safe rendering of an accepted value, for the transcript and journal."""
         from .._util import jsonable

@@ -144,3 +144,99 @@ class Confirm(Component):
         if not isinstance(raw, bool):
             raise InvalidAnswer("Answer yes or no.")
         return raw
+
+
+HTML_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "div",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
+}
+
+
+def sanitize_html(html: str) -> str:
+    """HTML with scripts, event handlers, styles and unsafe URLs removed (nh3 allow-list)."""
+    import nh3
+
+    return str(
+        nh3.clean(
+            html,
+            tags=HTML_TAGS,
+            attributes={
+                "a": {"href", "title"},
+                "img": {"src", "alt", "width", "height"},
+                "td": {"colspan", "rowspan"},
+                "th": {"colspan", "rowspan"},
+            },
+            url_schemes={"http", "https", "mailto", "data"},
+            link_rel="noopener noreferrer",
+        )
+    )
+
+
+@component_class("display.html")
+@dataclasses.dataclass(frozen=True, eq=False, repr=False)
+class HTMLDisplay(Display):
+    """HTML, sanitised in the kernel."""
+
+
+_VIDEO_MAGIC = [(b"\x1aE\xdf\xa3", "video/webm"), (b"OggS", "video/ogg")]
+
+
+def video_data_url(data: bytes) -> str:
+    """A ``data:`` URL for MP4, WebM or Ogg video bytes."""
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ActionDefinitionError(
+            f"io.display.video(): video is over {MAX_IMAGE_BYTES // 2**20} MiB; pass url= instead"
+        )
+    if data[4:8] == b"ftyp":
+        mime = "video/mp4"
+    else:
+        mime = next((m for magic, m in _VIDEO_MAGIC if data.startswith(magic)), "")
+    if not mime:
+        raise ActionDefinitionError("io.display.video(): bytes are not MP4, WebM or Ogg video")
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+@component_class("display.video")
+@dataclasses.dataclass(frozen=True, eq=False, repr=False)
+class Video(Display):
+    """A video from a URL or bytes."""
+
+
+@component_class("display.widget")
+@dataclasses.dataclass(frozen=True, eq=False, repr=False)
+class WidgetDisplay(Display):
+    """Any ipywidget embedded in the prompt (kept alive while the run shows it)."""
+
+    widget: Any = None

@@ -261,3 +261,22 @@ def temporal_bound(value: Any, kind: type, name: str) -> str | None:
     if not isinstance(value, kind):
         raise ActionDefinitionError(f"{name} must be a {kind.__name__} or ISO string")
     return str(_iso_default(value))
+
+
+@component_class("input.rich_text")
+@dataclasses.dataclass(frozen=True, eq=False, repr=False)
+class RichTextInput(Component):
+    """Formatted text; the action gets HTML sanitised in the kernel."""
+
+    def initial_value(self) -> Any:
+        return self.props.get("default_value")
+
+    def is_missing(self, raw: Any) -> bool:
+        if not isinstance(raw, str):
+            return raw is None
+        return not re.sub(r"<[^>]*>|&nbsp;|\s", "", raw)
+
+    def parse(self, raw: Any) -> str:
+        from .displays import sanitize_html
+
+        return sanitize_html(_text(raw, MAX_TEXT_LENGTH))

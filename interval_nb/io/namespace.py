@@ -9,11 +9,11 @@ the person running the action. Keyword names follow Interval's SDK (``help_text`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ..errors import ActionDefinitionError
-from . import displays, inputs, selects
+from . import displays, files, inputs, search, selects, tables, tabular
 from .components import Component, check_label, drop_none
 from .prompt import Prompt
 
@@ -275,9 +275,138 @@ class Input:
             ),
         )
 
+    def rich_text(
+        self,
+        label: str,
+        *,
+        help_text: str | None = None,
+        placeholder: str | None = None,
+        default_value: str | None = None,
+    ) -> inputs.RichTextInput:
+        """Ask for formatted text; the action gets HTML sanitised in the kernel.
+
+        >>> note = await io.input.rich_text("Message to the customer")  # doctest: +SKIP
+        """
+        default = displays.sanitize_html(default_value) if default_value else None
+        return inputs.RichTextInput(
+            check_label(label, "input.rich_text"),
+            drop_none(help_text=help_text, placeholder=placeholder, default_value=default),
+        )
+
+    def file(
+        self,
+        label: str,
+        *,
+        help_text: str | None = None,
+        allowed_extensions: Sequence[str] | None = None,
+        max_size: int = files.DEFAULT_MAX_SIZE,
+    ) -> files.FileInput:
+        """Ask for a file (``.multiple()`` for several); the action gets :class:`UploadedFile`.
+
+        ``max_size`` is in bytes (10 MiB by default).
+
+        >>> f = await io.input.file("Invoices", allowed_extensions=[".csv"])  # doctest: +SKIP
+        >>> rows = f.text().splitlines()  # doctest: +SKIP
+        """
+        if isinstance(max_size, bool) or not isinstance(max_size, int) or max_size <= 0:
+            raise ActionDefinitionError("io.input.file(): max_size is a positive number of bytes")
+        return files.FileInput(
+            check_label(label, "input.file"),
+            drop_none(
+                help_text=help_text,
+                allowed_extensions=files.check_extensions(allowed_extensions),
+                max_size=max_size,
+                multiple=False,
+            ),
+        )
+
+
+def _table_props(
+    method: str,
+    page_size: int,
+    sortable: bool,
+    filterable: bool,
+    help_text: str | None,
+) -> dict[str, Any]:
+    if (
+        isinstance(page_size, bool)
+        or not isinstance(page_size, int)
+        or not 1 <= page_size <= tabular.MAX_PAGE_SIZE
+    ):
+        raise ActionDefinitionError(
+            f"io.{method}(): page_size must be between 1 and {tabular.MAX_PAGE_SIZE}"
+        )
+    return drop_none(
+        page_size=page_size,
+        sortable=bool(sortable),
+        filterable=bool(filterable),
+        help_text=help_text,
+    )
+
 
 class Select:
     """``io.select``: components that pick among options the action offers."""
+
+    def table(
+        self,
+        label: str,
+        *,
+        data: Any,
+        columns: Sequence[Any] | None = None,
+        help_text: str | None = None,
+        min_selections: int | None = None,
+        max_selections: int | None = None,
+        initially_selected: Sequence[Any] | Callable[[Any], bool] | None = None,
+        page_size: int = tabular.DEFAULT_PAGE_SIZE,
+        sortable: bool = True,
+        filterable: bool = True,
+        row_menu_items: Callable[[Any], Sequence[dict[str, str]]] | None = None,
+        row_key: str | None = None,
+    ) -> tables.SelectTable:
+        """Pick rows of a table; paging, sorting and search happen in the kernel.
+
+        ``data`` is a list of dicts, a pandas or polars DataFrame, or an async
+        ``get_data(query)`` returning ``(rows, total)`` for ``query.offset``,
+        ``query.page_size``, ``query.sort`` (``(field, "asc"|"desc")`` or ``None``) and
+        ``query.search``. The action gets the selected rows: dicts, or a DataFrame of them.
+        A row's key is its position in ``data`` unless ``row_key`` names a field (required
+        for ``get_data``). ``columns`` are field names or dicts with ``label``, ``accessor``
+        (field or function), ``format`` (number, currency, percent, date, datetime),
+        ``url`` and ``image`` (fields or functions).
+
+        >>> rows = await io.select.table("Charges", data=df, min_selections=1)  # doctest: +SKIP
+        """
+        _non_negative(min_selections, "min_selections", "select.table")
+        _non_negative(max_selections, "max_selections", "select.table")
+        if (
+            min_selections is not None
+            and max_selections is not None
+            and min_selections > max_selections
+        ):
+            raise ActionDefinitionError(
+                "io.select.table(): min_selections is greater than max_selections"
+            )
+        if callable(data) and not isinstance(data, (list, tuple)) and row_key is None:
+            raise ActionDefinitionError(
+                "io.select.table(): a get_data callback needs row_key= to tell rows apart"
+            )
+        source, cols = tabular.make_source(data, columns, row_key, "select.table")
+        props = _table_props("select.table", page_size, sortable, filterable, help_text)
+        props.update(
+            drop_none(min_selections=min_selections, max_selections=max_selections),
+            columns=[c.spec() for c in cols],
+            selectable=True,
+            can_select_all=source.can_select_all,
+        )
+        if initially_selected is not None:
+            props["initially_selected"] = _initial_keys(source, initially_selected)
+        return tables.SelectTable(
+            check_label(label, "select.table"),
+            props,
+            source=source,
+            columns=tuple(cols),
+            row_menu_items=row_menu_items,
+        )
 
     def single(
         self,
@@ -354,8 +483,162 @@ class Select:
         )
 
 
+def _initial_keys(source: tabular.TableSource, chosen: Any) -> list[str]:
+    if callable(chosen):
+        if not isinstance(source, tabular.ListSource):
+            raise ActionDefinitionError(
+                "initially_selected=function works for lists of dicts; pass row keys"
+            )
+        return [source.key(i) for i, row in enumerate(source.rows) if chosen(row)]
+    keys = [str(k) for k in chosen]
+    if any(not source.has_key(k) for k in keys):
+        raise ActionDefinitionError("initially_selected has a key that is not a row of the table")
+    return keys
+
+
 class Display:
     """``io.display``: components that show information."""
+
+    def table(
+        self,
+        label: str,
+        *,
+        data: Any,
+        columns: Sequence[Any] | None = None,
+        help_text: str | None = None,
+        page_size: int = tabular.DEFAULT_PAGE_SIZE,
+        sortable: bool = True,
+        filterable: bool = True,
+        row_menu_items: Callable[[Any], Sequence[dict[str, str]]] | None = None,
+        row_key: str | None = None,
+    ) -> tables.DisplayTable:
+        """Show a table (same data and columns as :meth:`Select.table`), paged in the kernel.
+
+        >>> await io.display.table("Recent orders", data=orders_df)  # doctest: +SKIP
+        """
+        source, cols = tabular.make_source(data, columns, row_key, "display.table")
+        props = _table_props("display.table", page_size, sortable, filterable, help_text)
+        props.update(columns=[c.spec() for c in cols], selectable=False, can_select_all=False)
+        return tables.DisplayTable(
+            check_label(label, "display.table"),
+            props,
+            source=source,
+            columns=tuple(cols),
+            row_menu_items=row_menu_items,
+        )
+
+    def grid(
+        self,
+        label: str,
+        *,
+        data: Sequence[Any],
+        render_item: Callable[[Any], Any] | None = None,
+        help_text: str | None = None,
+        page_size: int = tabular.DEFAULT_PAGE_SIZE,
+        filterable: bool = True,
+    ) -> tables.DisplayGrid:
+        """Show items as cards (``render_item(item)`` → ``{label, description, image, url}``).
+
+        >>> await io.display.grid("Products", data=products, render_item=lambda p: {
+        ...     "label": p["name"], "image": p["photo"], "url": p["page"]})  # doctest: +SKIP
+        """
+        if isinstance(data, (str, bytes)) or not isinstance(data, Sequence):
+            raise ActionDefinitionError("io.display.grid(): data is a list of items")
+        if render_item is not None and not callable(render_item):
+            raise ActionDefinitionError("io.display.grid(): render_item must be a function")
+
+        def field(name: str) -> Callable[[Any], Any]:
+            return lambda item: tables.render_grid_item(item, render_item).get(name)
+
+        cols = [
+            tabular.Column("c0", "label", field("label")),
+            tabular.Column("c1", "description", field("description")),
+        ]
+        props = _table_props("display.grid", page_size, False, filterable, help_text)
+        return tables.DisplayGrid(
+            check_label(label, "display.grid"),
+            props,
+            source=tabular.ListSource(data, cols, None),
+            columns=tuple(cols),
+            render_item=render_item,
+        )
+
+    def html(self, label: str, *, html: str) -> displays.HTMLDisplay:
+        """Show HTML; scripts, styles, event handlers and unsafe links are removed in the kernel.
+
+        >>> await io.display.html("Receipt", html=receipt_html)  # doctest: +SKIP
+        """
+        if not isinstance(html, str):
+            raise ActionDefinitionError("io.display.html(): html must be a string")
+        return displays.HTMLDisplay(
+            check_label(label, "display.html"), {"html": displays.sanitize_html(html)}
+        )
+
+    def video(
+        self,
+        label: str,
+        *,
+        url: str | None = None,
+        bytes: bytes | None = None,
+        loop: bool = False,
+        muted: bool = False,
+        size: str | None = None,
+    ) -> displays.Video:
+        """Show a video from a URL or from bytes (MP4, WebM or Ogg).
+
+        >>> await io.display.video("How to", url="https://example.com/howto.mp4")  # doctest: +SKIP
+        """
+        if (url is None) == (bytes is None):
+            raise ActionDefinitionError("io.display.video() needs exactly one of url= or bytes=")
+        if size is not None and size not in ("thumbnail", "small", "medium", "large"):
+            raise ActionDefinitionError(
+                "io.display.video(): size must be thumbnail, small, medium or large"
+            )
+        if url is not None:
+            src = displays.check_link(url, "display.video")
+        else:
+            assert bytes is not None
+            src = displays.video_data_url(bytes)
+        return displays.Video(
+            check_label(label, "display.video"),
+            drop_none(url=src, loop=bool(loop), muted=bool(muted), size=size),
+        )
+
+    def widget(self, label: str, *, widget: Any) -> displays.WidgetDisplay:
+        """Embed any ipywidget (a plot, a map) in the prompt.
+
+        >>> await io.display.widget("Revenue", widget=plotly_figure_widget)  # doctest: +SKIP
+        """
+        model_id = getattr(widget, "model_id", None)
+        if not isinstance(model_id, str):
+            raise ActionDefinitionError(
+                "io.display.widget() takes an ipywidgets widget (with a model_id)"
+            )
+        return displays.WidgetDisplay(
+            check_label(label, "display.widget"), {"model_id": model_id}, widget=widget
+        )
+
+    def figure(self, label: str, *, figure: Any, alt: str | None = None) -> Component:
+        """Show a matplotlib figure (as a PNG) or a plotly figure (as an interactive widget).
+
+        >>> await io.display.figure("Refunds per day", figure=fig)  # doctest: +SKIP
+        """
+        module = type(figure).__module__.split(".")[0]
+        if module == "matplotlib" and hasattr(figure, "savefig"):
+            import io as _io
+
+            buffer = _io.BytesIO()
+            figure.savefig(buffer, format="png", bbox_inches="tight")
+            return self.image(label, bytes=buffer.getvalue(), alt=alt)
+        if module == "plotly":
+            import plotly.graph_objects as go
+
+            widget = figure if isinstance(figure, go.FigureWidget) else go.FigureWidget(figure)
+            return self.widget(label, widget=widget)
+        raise ActionDefinitionError(
+            f"io.display.figure() takes a matplotlib or plotly figure, got {type(figure).__name__}; "
+            "for other plots use io.display.widget() or io.display.image(bytes=...)"
+        )
 
     def heading(
         self,
@@ -503,6 +786,29 @@ class IO:
         >>> name, email = await io.group(io.input.text("Name"), io.input.email("Email"))  # doctest: +SKIP
         """
         return Prompt.group(*components, **named)
+
+    def search(
+        self,
+        label: str,
+        *,
+        on_search: Callable[[str], Any],
+        render_result: Callable[[Any], Any] | None = None,
+        initial_results: Sequence[Any] | None = None,
+        placeholder: str | None = None,
+        help_text: str | None = None,
+        timeout: float = 10.0,
+    ) -> search.Search:
+        """Search as the person types; ``on_search(query)`` (sync or async) returns results.
+
+        ``render_result(result)`` returns a label or ``{label, description, image}``. The
+        action gets the picked result (a list with ``.multiple()``).
+
+        >>> user = await io.search("Find a user", on_search=find_users,
+        ...                        render_result=lambda u: {"label": u.name, "description": u.email})  # doctest: +SKIP
+        """
+        return search.make_search(
+            label, on_search, render_result, initial_results, placeholder, help_text, timeout
+        )
 
     def confirm(self, label: str, *, help_text: str | None = None) -> displays.Confirm:
         """Ask a yes/no question with two buttons; returns ``True`` or ``False``.

@@ -151,7 +151,11 @@ class Prompt:
         ``attempt`` counts the answers rejected so far, so a prompt re-shown with the very
         same errors still differs from the last one the page saw.
         """
-        shown = values if values is not None else [c.initial_value() for c in self.components]
+        shown = (
+            [c.echo(v) for c, v in zip(self.components, values, strict=True)]
+            if values is not None
+            else [c.initial_value() for c in self.components]
+        )
         errs = errors or [None] * len(self.components)
         return {
             "id": prompt_id,

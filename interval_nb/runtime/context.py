@@ -15,6 +15,19 @@ if TYPE_CHECKING:
     from .run import Run
 
 
+class Redirect(BaseException):
+    """Control signal raised by ``ctx.redirect``: ends the run; its view starts ``action``.
+
+    A ``BaseException`` like ``CancelledError``, so ``except Exception`` in an action does not
+    swallow it.
+    """
+
+    def __init__(self, action: Any, params: Mapping[str, Any]) -> None:
+        super().__init__(getattr(action, "slug", action))
+        self.action = action
+        self.params = dict(params)
+
+
 @dataclasses.dataclass(frozen=True)
 class User:
     """The person running an action."""
@@ -83,6 +96,26 @@ class ActionContext:
         >>> ctx.log("refunded", charge_id)  # doctest: +SKIP
         """
         self._run.add_log(" ".join(str(a) for a in args))
+
+    def redirect(self, action: Any, params: Mapping[str, Any] | None = None) -> None:
+        """End this run and start ``action`` (an action or its slug) with ``params``, in the same view.
+
+        Code after ``ctx.redirect(...)`` does not run.
+
+        >>> ctx.redirect(action="edit_user", params={"id": user_id})  # doctest: +SKIP
+        """
+        if isinstance(action, str):
+            registry = getattr(self.action, "registry", None)
+            if registry is None or action not in registry:
+                raise ActionDefinitionError(
+                    f"ctx.redirect(): no action {action!r} in this action's registry"
+                )
+            action = registry.get(action)
+        if not hasattr(action, "create_run"):
+            raise ActionDefinitionError("ctx.redirect() takes an action or its slug")
+        if params is not None and not isinstance(params, Mapping):
+            raise ActionDefinitionError("ctx.redirect(): params must be a mapping")
+        raise Redirect(action, params or {})
 
     def notify(self, message: str, *, title: str | None = None) -> None:
         """Show a notification in the run's view.

@@ -18,6 +18,8 @@ import asyncio
 import dataclasses
 import itertools
 import logging
+import shutil
+import tempfile
 import time
 import traceback
 import uuid
@@ -39,7 +41,7 @@ from ..protocol import (
     RunStatus,
     TranscriptEntry,
 )
-from .context import ActionContext, User
+from .context import ActionContext, Redirect, User
 from .loading import Loading
 
 if TYPE_CHECKING:
@@ -124,6 +126,11 @@ class Run:
         self._last_flush = 0.0
         self._cancel_reason: str | None = None
         self._task: asyncio.Task[None] | None = None
+        self._shown: dict[tuple[str, int], Any] = {}
+        """Display tables/grids already shown, by (prompt id, index): they keep answering pages."""
+        self._tempdir: str | None = None
+        self.redirect_to: tuple[Any, dict[str, Any]] | None = None
+        """``(action, params)`` when the action ended with ``ctx.redirect``."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._finished: asyncio.Future[None] | None = None
 
@@ -149,6 +156,9 @@ class Run:
             value = await self._fn(IO(), ctx)
         except asyncio.CancelledError:
             self._finish("cancelled")
+        except Redirect as redirect:
+            self.redirect_to = (redirect.action, redirect.params)
+            self._finish("completed")
         except BaseException as exc:
             self._exception = exc
             self._finish(
@@ -188,9 +198,14 @@ class Run:
     def _finish(self, status: RunStatus, error: ErrorInfo | None = None) -> None:
         self._pending = None
         self.error = error
+        if self._tempdir is not None:
+            shutil.rmtree(self._tempdir, ignore_errors=True)
+            self._tempdir = None
         details: dict[str, Any] = {}
         if status == "completed":
             details["result"] = jsonable(self.result_value)
+            if self.redirect_to is not None:
+                details["redirect"] = getattr(self.redirect_to[0], "slug", self.redirect_to[0])
         if status == "cancelled" and self._cancel_reason:
             details["reason"] = self._cancel_reason
         if error:
@@ -274,10 +289,15 @@ class Run:
             raise asyncio.CancelledError()
         prompt = await prompt.prepare()
         if prompt.is_display_only:
+            display_id = f"{self.id}-d{next(self._prompt_ids)}"
             entry: TranscriptEntry = {
                 "kind": "display",
-                "components": prompt.spec("")["components"],
+                "id": display_id,
+                "components": prompt.spec(display_id)["components"],
             }
+            for index, component in enumerate(prompt.components):
+                if hasattr(component, "query"):  # tables and grids keep paging in the transcript
+                    self._shown[(display_id, index)] = component
             self.transcript.append(entry)
             self._record("displayed", components=entry["components"])
             self._changed("transcript")
@@ -285,6 +305,9 @@ class Run:
         prompt_id = f"{self.id}-p{next(self._prompt_ids)}"
         loop = asyncio.get_running_loop()
         pending = _Pending(prompt, prompt.spec(prompt_id), loop.create_future())
+        for index, component in enumerate(prompt.components):
+            if hasattr(component, "query") and component.is_display:
+                self._shown[(prompt_id, index)] = component
         self._pending = pending
         self._record("prompt_shown", prompt=pending.spec)
         self._set_status("awaiting_input", also=("prompt",))
@@ -388,6 +411,67 @@ class Run:
         else:
             self._record("message_dropped", reason=f"unknown message type {str(kind)[:40]!r}")
 
+    def _component_for(self, message: Mapping[str, Any], method: str) -> Any:
+        """The component a query/search message is about, or raise ``LookupError``."""
+        prompt_id, index = message.get("prompt_id"), message.get("component")
+        if not isinstance(index, int) or isinstance(index, bool):
+            raise LookupError("component must be an index")
+        component = self._shown.get((prompt_id, index))  # type: ignore[arg-type]
+        pending = self._pending
+        if (
+            component is None
+            and pending is not None
+            and prompt_id == pending.spec["id"]
+            and 0 <= index < len(pending.prompt.components)
+        ):
+            component = pending.prompt.components[index]
+        if component is None or not hasattr(component, method):
+            raise LookupError(
+                f"prompt {str(prompt_id)[:40]!r} has no component {index} that answers {method}"
+            )
+        return component
+
+    async def query(self, message: Mapping[str, Any]) -> dict[str, Any]:
+        """Answer a view's page request for a table or grid (never raises)."""
+        from ..io.tabular import QueryError
+
+        base = {key: message.get(key) for key in ("request_id", "prompt_id", "component")}
+        try:
+            component = self._component_for(message, "query")
+            query = component.parse_query(message)
+            rows, total = await component.query(query)
+        except (LookupError, QueryError) as exc:
+            return {"type": "query_error", **base, "message": str(exc)}
+        except Exception as exc:
+            log.exception("table query of run %s failed", self.id)
+            return {"type": "query_error", **base, "message": f"{type(exc).__name__}: {exc}"}
+        return {
+            "type": "query_result",
+            **base,
+            "rows": rows,
+            "total": total,
+            "offset": query.offset,
+        }
+
+    async def search(self, message: Mapping[str, Any]) -> dict[str, Any]:
+        """Run a view's type-ahead search on the waiting ``io.search`` (never raises)."""
+        from ..io.search import SearchFailed
+
+        base = {key: message.get(key) for key in ("request_id", "prompt_id", "component")}
+        try:
+            component = self._component_for(message, "search")
+            results = await component.search(message.get("query", ""))
+        except (LookupError, SearchFailed) as exc:
+            self._record("search_failed", reason=str(exc))
+            return {"type": "search_error", **base, "message": str(exc)}
+        return {"type": "search_result", **base, "results": results}
+
+    def tempdir(self) -> str:
+        """A temporary directory this run owns; removed when the run ends."""
+        if self._tempdir is None:
+            self._tempdir = tempfile.mkdtemp(prefix=f"interval_nb-{self.id}-")
+        return self._tempdir
+
     # -- ctx -----------------------------------------------------------------------------
     def add_log(self, line: str) -> None:
         """Append a log line (``ctx.log``)."""
@@ -489,6 +573,6 @@ class Run:
 
 def _summaries(prompt: Prompt, values: list[Any]) -> list[Any]:
     return [
-        None if c.is_display else jsonable(v)
+        None if c.is_display else jsonable(c.echo(v))
         for c, v in zip(prompt.components, values, strict=True)
     ]

@@ -202,9 +202,11 @@ async def test_progress_of_a_synchronous_loop_reaches_views_while_it_runs() -> N
     seen: list[int] = []
     async with start(sync_loop) as run:
         run.run.subscribe(
-            lambda r, changed: seen.append(r.loading.state["items_completed"])
-            if "loading" in changed and r.loading.state
-            else None
+            lambda r, changed: (
+                seen.append(r.loading.state["items_completed"])
+                if "loading" in changed and r.loading.state
+                else None
+            )
         )
         await run.result()
     assert len(seen) >= 4, seen  # about every 50 ms of the 0.4 s loop, not only at the end
