@@ -59,6 +59,18 @@ MAX_LOG_LINE = 10_000
 
 ActionFunction = Callable[[IO, ActionContext], Awaitable[Any]]
 Listener = Callable[["Run", frozenset[str]], None]
+JournalSink = Callable[["Run", dict[str, Any]], None]
+
+_journal_sinks: list[JournalSink] = []
+
+
+def add_journal_sink(sink: JournalSink) -> Callable[[], None]:
+    """Call ``sink(run, event)`` for every journal event of every run (e.g. a store).
+
+    Returns a function that removes the sink. A sink that raises is logged and skipped.
+    """
+    _journal_sinks.append(sink)
+    return lambda: _journal_sinks.remove(sink) if sink in _journal_sinks else None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -559,7 +571,13 @@ class Run:
                 log.exception("a view of run %s failed to update", self.id)
 
     def _record(self, event: str, **data: Any) -> None:
-        self.journal.append({"event": event, "time": time.time(), **data})
+        entry = {"event": event, "time": time.time(), **data}
+        self.journal.append(entry)
+        for sink in list(_journal_sinks):
+            try:
+                sink(self, entry)
+            except Exception:  # noqa: BLE001 - a failing store must not break the run
+                log.exception("journal sink failed for run %s", self.id)
 
     def _ipython_display_(self) -> None:
         if self.display_hook is not None:
