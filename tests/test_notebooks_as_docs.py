@@ -11,16 +11,20 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 QUICKSTART = ROOT / "notebooks" / "quickstart.ipynb"
-NOTEBOOK_ONLY = ("start()", "actions.show()", "inb.runs()")
+TABLES = ROOT / "notebooks" / "tables-and-files.ipynb"
+NOTEBOOK_ONLY = (".start()", "actions.show()", "inb.runs()")
 
 
 def _definitions(path: Path) -> dict[str, Any]:
-    """Execute the notebook's code cells that define things (not the ones that show widgets)."""
+    """Execute the notebook's code without the lines that show widgets (``start()`` …)."""
     namespace: dict[str, Any] = {}
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
-        if cell.cell_type == "code" and not any(marker in cell.source for marker in NOTEBOOK_ONLY):
-            exec(compile(cell.source, str(path), "exec"), namespace)
+        if cell.cell_type == "code":
+            lines = [
+                ln for ln in cell.source.splitlines() if not any(m in ln for m in NOTEBOOK_ONLY)
+            ]
+            exec(compile("\n".join(lines), str(path), "exec"), namespace)
     return namespace
 
 
@@ -58,3 +62,41 @@ async def test_quickstart_onboarding_validates_email_domain() -> None:
         await run.answer({**answer, "email": "grace@example.com"}, choice="draft")
         result = await run.result()
     assert result["choice"] == "draft" and result["email"] == "grace@example.com"
+
+
+async def test_tables_notebook_examples() -> None:
+    from interval_nb.testing import start
+
+    namespace = _definitions(TABLES)
+    nb = nbformat.read(TABLES, as_version=4)
+    example = _fenced_python(nb.cells[-1].source)
+    exec(
+        compile("async def _example():\n" + textwrap.indent(example, "    "), "example", "exec"),
+        namespace,
+    )
+    await namespace["_example"]()
+
+    async with start(namespace["browse_database"]) as run:  # the SQLite-backed table
+        await run.next_prompt()
+        rows, total = await run.query(0, search="refunded", sort=("amount", "desc"), page_size=3)
+        assert total == int((namespace["orders"].status == "refunded").sum())
+        amounts = [float(r["cells"][2]["text"].lstrip("$").replace(",", "")) for r in rows]
+        assert amounts == sorted(amounts, reverse=True)
+        await run.answer([rows[0]["key"]])
+        await run.result()
+
+    async with start(namespace["import_prices"]) as run:
+        await run.next_prompt()
+        await run.answer(("prices.csv", b"sku,price\nA,1\nB,2\n"))
+        await run.next_prompt()
+        await run.answer("<p>New <b>prices</b><script>x()</script></p>")
+        assert await run.result() == {"rows": 2, "columns": ["sku", "price"]}
+        assert run.transcript[-1]["components"][0]["props"]["html"] == "<p>New <b>prices</b></p>"
+
+    async with start(namespace["revenue_report"]) as run:
+        await run.next_prompt()  # the confirm, after the grid and the figure
+        kinds = [e["components"][0]["kind"] for e in run.transcript]
+        assert kinds == ["display.grid", "display.image"]
+        await run.answer(True)
+        await run.result()
+    assert run.redirect_to[0] is namespace["refund_orders"]
