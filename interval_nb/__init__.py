@@ -13,6 +13,8 @@ the action and waits for their answer, while the kernel stays free.
 
 from __future__ import annotations
 
+import logging as _logging
+
 from .actions import Action, Actions, runs
 from .errors import (
     ActionDefinitionError,
@@ -27,6 +29,11 @@ from .errors import (
 )
 from .io import IO, ChoiceResult, io
 from .runtime import ActionContext, Run, User
+
+# Inside a kernel, a log record with no handler would be printed to stderr by Python's
+# last-resort handler, i.e. into some cell's output (DESIGN §3). Hosts that want our logs
+# (a server, a test) configure handlers on "interval_nb" or the root logger as usual.
+_logging.getLogger("interval_nb").addHandler(_logging.NullHandler())
 
 try:
     from ._version import __version__  # type: ignore[import-not-found,unused-ignore]

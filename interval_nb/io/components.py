@@ -25,6 +25,10 @@ MAX_TEXT_LENGTH = 100_000
 """Longest text any answer may carry unless a component says less (a huge answer is refused)."""
 
 
+MAX_ECHOED_ITEMS = 10_000
+"""Longest list echoed back to the page with a validation error."""
+
+
 class InvalidAnswer(ValueError):
     """A raw answer value is not acceptable; the message is shown to the person."""
 
@@ -82,7 +86,15 @@ class Component:
         return raw
 
     def echo(self, raw: Any) -> Any:
-        """The raw value as shown back to the page after a validation error (JSON-safe)."""
+        """The raw value as shown back to the page after a validation error (JSON-safe).
+
+        Oversized values are not echoed whole: a refused 10 MB answer must not come back as a
+        10 MB message (Jupyter's IOPub limits could drop it, and the error with it).
+        """
+        if isinstance(raw, str) and len(raw) > MAX_TEXT_LENGTH:
+            return raw[:MAX_TEXT_LENGTH]
+        if isinstance(raw, list) and len(raw) > MAX_ECHOED_ITEMS:
+            return None
         return raw
 
     def summary(self, value: Any) -> Any:

@@ -280,9 +280,14 @@ class Run:
         return self.result_value
 
     def __await__(self) -> Generator[Any, None, Any]:
+        from ..errors import TopLevelAwaitUnsupported
         from .toplevel import check_top_level_await
 
-        check_top_level_await()
+        try:
+            check_top_level_await()
+        except TopLevelAwaitUnsupported:
+            self.cancel("`await` in a cell is not supported on this kernel")  # no orphaned form
+            raise
         return self.result().__await__()
 
     # -- prompts -------------------------------------------------------------------------

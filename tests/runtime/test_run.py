@@ -211,3 +211,13 @@ async def test_progress_of_a_synchronous_loop_reaches_views_while_it_runs() -> N
         await run.result()
     assert len(seen) >= 4, seen  # about every 50 ms of the 0.4 s loop, not only at the end
     assert seen == sorted(seen) and seen[-1] == 40
+
+
+async def test_a_huge_refused_answer_is_not_echoed_whole() -> None:
+    async with start(two_steps) as run:
+        await run.next_prompt()
+        await run.answer("x" * 10_000_000)
+        again = await run.next_prompt()
+        assert again.errors == ["Too long: at most 100,000 characters."]
+        assert len(again.components[0].value) == 100_000
+        run.cancel()
