@@ -222,7 +222,7 @@ class TableSource:
         raise NotImplementedError
 
     def rows_for(self, keys: Sequence[str]) -> Any:
-        """The author's own row objects for ``keys`` (raises ``KeyError`` for unknown keys)."""
+        """The author's own row objects for ``keys``, in data order (``KeyError`` if unknown)."""
         raise NotImplementedError
 
     def keys_matching(self, search: str) -> list[str]:
@@ -321,7 +321,7 @@ class ListSource(TableSource):
         return [(self.key(i), self.rows[i]) for i in chosen], len(order)
 
     def rows_for(self, keys: Sequence[str]) -> list[Any]:
-        return [self.rows[self.position(k)] for k in keys]
+        return [self.rows[p] for p in sorted(self.position(k) for k in keys)]
 
     def keys_matching(self, search: str) -> list[str]:
         return [self.key(i) for i in self._order(search, None)]
@@ -406,7 +406,7 @@ class PandasSource(TableSource):
         return [(self._key(int(p)), r) for p, r in zip(chosen, records, strict=True)], len(order)
 
     def rows_for(self, keys: Sequence[str]) -> Any:
-        return self.df.iloc[[self._position(k) for k in keys]]
+        return self.df.iloc[sorted(self._position(k) for k in keys)]
 
     def keys_matching(self, search: str) -> list[str]:
         return [self._key(int(p)) for p in self._order(search, None)]
@@ -476,7 +476,7 @@ class PolarsSource(PandasSource):
         return [(self._key(int(p)), r) for p, r in zip(chosen, records, strict=True)], len(order)
 
     def rows_for(self, keys: Sequence[str]) -> Any:
-        return self.df[[self._position(k) for k in keys]]
+        return self.df[sorted(self._position(k) for k in keys)]
 
 
 GetData = Callable[[TableQuery], Awaitable[tuple[Sequence[Any], int]]]

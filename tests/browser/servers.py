@@ -67,11 +67,13 @@ def _wait_up(server: Server, path: str, timeout: float = 60) -> None:
     raise RuntimeError(f"server not up after {timeout}s:\n{server.log_tail()}")
 
 
-def _prepare_root(tmp: Path, notebooks: list[str]) -> Path:
+def _prepare_root(tmp: Path, notebooks: list[str], files: dict[str, str] | None = None) -> Path:
     root = tmp / "root"
     root.mkdir()
     for name in notebooks:
         shutil.copy(NOTEBOOKS / name, root / name)
+    for name, text in (files or {}).items():
+        (root / name).write_text(text)
     return root
 
 
@@ -96,9 +98,9 @@ def _env(tmp: Path) -> dict[str, str]:
     return env
 
 
-def start_lab(tmp: Path, notebooks: list[str]) -> Server:
-    """Start ``jupyter lab`` serving ``notebooks`` from a temp root."""
-    root = _prepare_root(tmp, notebooks)
+def start_lab(tmp: Path, notebooks: list[str], files: dict[str, str] | None = None) -> Server:
+    """Start ``jupyter lab`` serving ``notebooks`` (and extra ``files``) from a temp root."""
+    root = _prepare_root(tmp, notebooks, files)
     port, token = free_port(), secrets.token_hex(16)
     log = tmp / "lab.log"
     log_file = log.open("wb")
