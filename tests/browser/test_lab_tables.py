@@ -21,6 +21,7 @@ from .test_lab_quickstart import run_cell
 pytestmark = pytest.mark.browser
 
 SETUP = """
+import ipywidgets
 import interval_nb as inb
 actions = inb.Actions()
 USERS = [{"id": i, "email": f"user{i:04}@example.com", "amount": (i * 37) % 1000 / 4} for i in range(1000)]
@@ -31,7 +32,16 @@ async def tables_demo(io, ctx):
         columns=["email", {"label": "Amount", "accessor": "amount", "format": "currency"}])
     owner = await io.search("Owner", on_search=lambda q: [u["email"] for u in USERS if q in u["email"]][:5])
     upload = await io.input.file("Prices", allowed_extensions=[".csv"])
-    return {"rows": [r["id"] for r in rows], "owner": owner, "file": upload.name, "lines": len(upload.text().splitlines())}
+    slider = ipywidgets.IntSlider(value=3, description="Rating")
+    _, _, _, note = await io.group(
+        io.display.grid("Plans", data=["Starter", "Team", "Business"],
+                        render_item=lambda p: {"label": p, "description": f"The {p} plan"}),
+        io.display.html("Terms", html="<p>Read the <b>terms</b>.</p><script>window.pwned = 1</script>"),
+        io.display.widget("Rate us", widget=slider),
+        io.input.rich_text("Note"),
+    )
+    return {"rows": [r["id"] for r in rows], "owner": owner, "file": upload.name,
+            "lines": len(upload.text().splitlines()), "note": note, "rating": slider.value}
 """
 
 
@@ -106,10 +116,23 @@ def test_table_paging_selection_search_and_upload(
     page.screenshot(path=str(artefacts / "lab-tables-2-upload.png"))
     view.get_by_role("button", name="Submit").click()
 
+    # rich displays next to a rich-text input: a grid, sanitised HTML, a live ipywidget
+    expect(view.locator(".inb-rv-card")).to_have_count(3, timeout=20_000)
+    expect(view.locator(".inb-rv-html")).to_contain_text("Read the terms.")
+    assert page.evaluate("window.pwned") is None  # the script was removed in the kernel
+    expect(view.locator(".widget-slider")).to_be_visible()
+    editor = view.locator(".inb-rv-rte")
+    editor.click()
+    view.get_by_role("button", name="Bold").click()
+    page.keyboard.type("ship it")
+    page.screenshot(path=str(artefacts / "lab-tables-3-rich.png"))
+    view.get_by_role("button", name="Submit").click()
+
     result = view.locator(".inb-rv-result")
     expect(result).to_be_visible(timeout=20_000)
     expect(result).to_contain_text("user0777@example.com")
     expect(result).to_contain_text("prices.csv")
     expect(result).to_contain_text("[3,12]")
-    page.screenshot(path=str(artefacts / "lab-tables-3-result.png"))
+    expect(result).to_contain_text("<b>ship it</b>")
+    page.screenshot(path=str(artefacts / "lab-tables-4-result.png"))
     assert console_errors == []
