@@ -10,9 +10,13 @@ def test_all_is_the_public_surface() -> None:
         # submodules, importable but not re-exported names
         "actions",
         "channels",
+        "compat",
         "errors",
         "io",
+        "kernel_extension",
         "protocol",
+        "server",
+        "store",
         "runtime",
         "testing",
         "annotations",

@@ -581,7 +581,7 @@ class Run:
         for sink in list(_journal_sinks):
             try:
                 sink(self, entry)
-            except Exception:  # noqa: BLE001 - a failing store must not break the run
+            except Exception:  # a failing store must not break the run
                 log.exception("journal sink failed for run %s", self.id)
 
     def _ipython_display_(self) -> None:
