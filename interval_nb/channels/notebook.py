@@ -23,20 +23,28 @@ if TYPE_CHECKING:
 RERUN_REASON = "its cell was run again"
 
 
-def current_cell_id() -> str | None:
-    """The ``cellId`` of the cell being executed, when the frontend sent one."""
+def kernel_parent() -> dict[str, Any]:
+    """The message the kernel is handling now (a cell's ``execute_request``, a comm message…).
+
+    Empty outside a kernel.
+    """
     try:
         from ipykernel.kernelbase import Kernel
     except ImportError:
-        return None
+        return {}
     if not Kernel.initialized():
-        return None
+        return {}
     kernel = Kernel.instance()
     try:
         parent = kernel.get_parent("shell")  # type: ignore[no-untyped-call]
     except TypeError:  # ipykernel 7 dropped the channel argument
         parent = kernel.get_parent()  # type: ignore[no-untyped-call]
-    metadata = (parent or {}).get("metadata") or {}
+    return dict(parent or {})
+
+
+def current_cell_id() -> str | None:
+    """The ``cellId`` of the cell being executed, when the frontend sent one."""
+    metadata = kernel_parent().get("metadata") or {}
     cell_id = metadata.get("cellId")
     return str(cell_id) if cell_id else None
 

@@ -58,18 +58,10 @@ class QueuedAction:
 
 def _kernel_parent_type() -> str | None:
     """The message type the kernel is handling (``execute_request`` in a cell), if in a kernel."""
-    try:
-        from ipykernel.kernelbase import Kernel
-    except ImportError:
-        return None
-    if not Kernel.initialized():
-        return None
-    kernel = Kernel.instance()
-    try:
-        parent = kernel.get_parent("shell")  # type: ignore[no-untyped-call]
-    except TypeError:  # ipykernel 7 dropped the channel argument
-        parent = kernel.get_parent()  # type: ignore[no-untyped-call]
-    return str(((parent or {}).get("header") or {}).get("msg_type") or "")
+    from ..channels.notebook import kernel_parent
+
+    parent = kernel_parent()
+    return str((parent.get("header") or {}).get("msg_type") or "") if parent else None
 
 
 class Interval(Actions):

@@ -496,6 +496,26 @@ def _initial_keys(source: tabular.TableSource, chosen: Any) -> list[str]:
     return keys
 
 
+def _media_source(
+    method: str,
+    url: str | None,
+    data: bytes | None,
+    size: str | None,
+    to_data_url: Callable[[bytes], str],
+) -> str:
+    """The ``src`` of an image or video given as exactly one of ``url=`` or ``bytes=``."""
+    if (url is None) == (data is None):
+        raise ActionDefinitionError(f"io.{method}() needs exactly one of url= or bytes=")
+    if size is not None and size not in ("thumbnail", "small", "medium", "large"):
+        raise ActionDefinitionError(
+            f"io.{method}(): size must be thumbnail, small, medium or large"
+        )
+    if url is not None:
+        return displays.check_link(url, method)
+    assert data is not None
+    return to_data_url(data)
+
+
 class Display:
     """``io.display``: components that show information."""
 
@@ -588,17 +608,7 @@ class Display:
 
         >>> await io.display.video("How to", url="https://example.com/howto.mp4")  # doctest: +SKIP
         """
-        if (url is None) == (bytes is None):
-            raise ActionDefinitionError("io.display.video() needs exactly one of url= or bytes=")
-        if size is not None and size not in ("thumbnail", "small", "medium", "large"):
-            raise ActionDefinitionError(
-                "io.display.video(): size must be thumbnail, small, medium or large"
-            )
-        if url is not None:
-            src = displays.check_link(url, "display.video")
-        else:
-            assert bytes is not None
-            src = displays.video_data_url(bytes)
+        src = _media_source("display.video", url, bytes, size, displays.video_data_url)
         return displays.Video(
             check_label(label, "display.video"),
             drop_none(url=src, loop=bool(loop), muted=bool(muted), size=size),
@@ -747,17 +757,7 @@ class Display:
 
         >>> await io.display.image("Chart", bytes=png_bytes, alt="Refunds per day")  # doctest: +SKIP
         """
-        if (url is None) == (bytes is None):
-            raise ActionDefinitionError("io.display.image() needs exactly one of url= or bytes=")
-        if size is not None and size not in ("thumbnail", "small", "medium", "large"):
-            raise ActionDefinitionError(
-                "io.display.image(): size must be thumbnail, small, medium or large"
-            )
-        if url is not None:
-            src = displays.check_link(url, "display.image")
-        else:
-            assert bytes is not None
-            src = displays.image_data_url(bytes)
+        src = _media_source("display.image", url, bytes, size, displays.image_data_url)
         return displays.Image(
             check_label(label, "display.image"),
             drop_none(
