@@ -65,3 +65,9 @@ __all__ = [
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:
     return [{"src": "labextension", "dest": "interval-nb"}]
+
+
+def _jupyter_server_extension_points() -> list[dict[str, object]]:
+    from .server import IntervalNB
+
+    return [{"module": "interval_nb.server", "app": IntervalNB}]

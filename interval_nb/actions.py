@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
 from .errors import ActionDefinitionError
@@ -23,6 +23,16 @@ from .runtime.context import User
 from .runtime.run import ActionFunction, Run
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,99}$")
+
+
+def _access(access: Sequence[str] | None) -> tuple[str, ...] | None:
+    if access is None:
+        return None
+    if isinstance(access, str) or not all(isinstance(a, str) and a for a in access):
+        raise ActionDefinitionError(
+            'access must be a list of usernames and "group:<name>" entries, e.g. access=["alice", "group:ops"]'
+        )
+    return tuple(access)
 
 
 def _title(name: str) -> str:
@@ -34,12 +44,20 @@ class Action:
     """An async function registered as an action, with its slug, name and description."""
 
     def __init__(
-        self, fn: ActionFunction, *, slug: str, name: str, description: str | None
+        self,
+        fn: ActionFunction,
+        *,
+        slug: str,
+        name: str,
+        description: str | None,
+        access: Sequence[str] | None = None,
     ) -> None:
         self.fn = fn
         self.slug = slug
         self.name = name
         self.description = description
+        self.access: tuple[str, ...] | None = _access(access)
+        """Who may run it through the server: usernames and ``"group:<name>"``; ``None`` = anyone."""
         self.__doc__ = fn.__doc__
         self.__wrapped__ = fn
         self.registry: Actions | None = None
@@ -104,6 +122,7 @@ class Actions:
         name: str | None = None,
         description: str | None = None,
         slug: str | None = None,
+        access: Sequence[str] | None = None,
     ) -> Callable[[ActionFunction], Action]: ...
 
     def action(
@@ -114,12 +133,16 @@ class Actions:
         name: str | None = None,
         description: str | None = None,
         slug: str | None = None,
+        access: Sequence[str] | None = None,
     ) -> Action | Callable[[ActionFunction], Action]:
         """Register an ``async def f(io, ctx)`` as an action.
 
         Use bare (``@actions.action``) or with options
         (``@actions.action(name="Refund a user", description=..., slug="refund")``).
+        ``access=["alice", "group:ops"]`` limits who may list, start, answer, cancel and see
+        the history of the action through the server extension (``None``: everyone).
         """
+        the_access = _access(access)
 
         def register(function: ActionFunction) -> Action:
             if isinstance(function, Action):
@@ -149,6 +172,7 @@ class Actions:
                 slug=the_slug,
                 name=name or _title(function.__name__),
                 description=description if description is not None else inspect.getdoc(function),
+                access=the_access,
             )
             the_action.registry = self
             self._actions[the_slug] = the_action  # re-running a defining cell replaces it

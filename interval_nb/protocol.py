@@ -19,6 +19,9 @@ RunStatus = Literal[
 
 TERMINAL_STATUSES: frozenset[str] = frozenset({"completed", "failed", "cancelled", "interrupted"})
 
+REDACTED = "[redacted]"
+"""What journals and the run history keep instead of a value marked ``sensitive``."""
+
 
 class ComponentSpec(TypedDict):
     """One component of a prompt as the page renders it.
@@ -119,3 +122,146 @@ class RunState(TypedDict):
     notifications: list[Notification]
     result: Any
     error: ErrorInfo | None
+
+
+# -- the remote channel: JSON over the ``interval_nb`` comm target ---------------------------
+#
+# A client (the server extension) opens a comm to the target with a :class:`RemoteOpen`; the
+# kernel answers with a :class:`RemoteHello`. Every request carries a ``request_id`` and gets
+# exactly one :class:`RemoteReply`; runs started through the comm then report every change as
+# a :class:`RemoteUpdate`. IOPub is broadcast to every frontend of the kernel, so each message
+# names its run and is safe to ignore for anyone else.
+
+REMOTE_TARGET = "interval_nb"
+"""The comm target name registered at kernel start by ``interval_nb.kernel_extension``."""
+
+RemoteRequestType = Literal["start", "answer", "cancel", "state", "query", "search", "list", "ping"]
+
+
+class RemoteOpen(TypedDict, total=False):
+    """The ``comm_open`` data: which action registries the kernel should load."""
+
+    type: Literal["open"]
+    protocol: str
+    registries: list[str]
+    """``"package.module:attribute"`` paths of ``Actions`` registries (or single actions)."""
+    entry_points: bool
+    """Also load the registries of the ``interval_nb.actions`` entry-point group."""
+
+
+class ActionInfo(TypedDict):
+    """One action as listed to clients."""
+
+    slug: str
+    name: str
+    description: str | None
+    access: list[str] | None
+    registry: str
+    unlisted: bool
+    """Startable by slug but not listed (``interval_nb.compat`` actions with ``unlisted=True``)."""
+
+
+class RegistryError(TypedDict):
+    """A registry that could not be loaded, and why."""
+
+    registry: str
+    message: str
+
+
+class KernelInfo(TypedDict):
+    """Where the kernel runs (for the history's interrupted-run detection and for logs)."""
+
+    pid: int
+    host: str
+    python: str
+    interval_nb: str
+
+
+class RemoteHello(TypedDict):
+    """The kernel's first message on a new comm."""
+
+    type: Literal["hello"]
+    protocol: str
+    actions: list[ActionInfo]
+    errors: list[RegistryError]
+    kernel: KernelInfo
+
+
+class RemoteUser(TypedDict, total=False):
+    """The server-verified person a run is started or answered for."""
+
+    username: str
+    display_name: str | None
+
+
+class RemoteRequest(TypedDict, total=False):
+    """A request to the kernel; which keys matter depends on ``type``.
+
+    ``start``: ``action``, ``params``, ``user``. ``answer``: ``run_id``, ``prompt_id``,
+    ``values``, ``choice``, ``by``. ``cancel``: ``run_id``, ``by``. ``state``: ``run_id``.
+    ``query`` / ``search``: ``run_id`` plus the page's query fields. ``list`` and ``ping``:
+    nothing else.
+    """
+
+    type: RemoteRequestType
+    request_id: str
+    action: str
+    params: dict[str, Any]
+    user: RemoteUser
+    run_id: str
+    prompt_id: str
+    values: list[Any]
+    choice: str | None
+    by: str
+
+
+class RemoteRun(RunState):
+    """A run as the kernel reports it: its state (prompt values of secrets redacted) and origin."""
+
+    user: str
+    params: dict[str, Any]
+    created: float
+
+
+class RemoteReply(TypedDict, total=False):
+    """The one reply to a request. ``ok`` false carries ``code`` and ``message``.
+
+    Codes: ``not_found`` (action or run), ``bad_request``, ``not_waiting``, ``stale_prompt``,
+    ``busy``, ``malformed``. ``start``/``state`` replies carry ``run``; ``answer`` replies
+    ``accepted`` and, when not accepted, the ``prompt`` shown again with its errors.
+    """
+
+    type: Literal["reply"]
+    request_id: str
+    ok: bool
+    code: str
+    message: str
+    run: RemoteRun
+    accepted: bool
+    prompt: PromptSpec | None
+    cancelled: bool
+    actions: list[ActionInfo]
+    errors: list[RegistryError]
+    runs: list[dict[str, Any]]
+    result: dict[str, Any]
+
+
+class RemoteUpdate(TypedDict, total=False):
+    """A change of a run started through the comm: only the fields that changed.
+
+    ``logs``, ``notifications`` and ``transcript`` carry the *new* entries only. ``run`` is
+    present when the kernel started the run itself (``ctx.redirect`` continues in a new run).
+    """
+
+    type: Literal["update"]
+    run_id: str
+    status: RunStatus
+    prompt: PromptSpec | None
+    loading: LoadingState | None
+    logs: list[str]
+    notifications: list[Notification]
+    transcript: list[TranscriptEntry]
+    result: Any
+    error: ErrorInfo | None
+    redirect: dict[str, Any]
+    run: RemoteRun

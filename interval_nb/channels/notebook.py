@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..runtime import registry
 from ..runtime.context import User
 from ..runtime.run import Run
+from ..store import journal_in_kernel
 from .widget import RunView
 
 if TYPE_CHECKING:
@@ -125,6 +126,7 @@ def start_in_notebook(
     ``from_cell``: the run is started by the executing cell (its earlier runs are cancelled);
     otherwise ``origin`` is used as given (e.g. the cell of a launcher).
     """
+    journal_in_kernel()
     run = action.create_run(params, user=user)
     if from_cell:
         origin = current_cell_id()

@@ -112,6 +112,27 @@ class Component:
             )
         return dataclasses.replace(self, is_optional=bool(is_optional))
 
+    def sensitive(self: C, is_sensitive: bool = True) -> C:
+        """Mark the value as a secret: journals and the run history store it redacted.
+
+        The person still sees what they type; only the record keeps ``"[redacted]"``.
+
+        >>> token = await io.input.text("API token").sensitive()  # doctest: +SKIP
+        """
+        if self.is_display:
+            raise ActionDefinitionError(
+                f"io.{self.kind}() shows information; it has no value to keep secret"
+            )
+        props = {k: v for k, v in self.props.items() if k != "sensitive"}
+        if is_sensitive:
+            props["sensitive"] = True
+        return dataclasses.replace(self, props=props)
+
+    @property
+    def is_sensitive(self) -> bool:
+        """Whether the value is kept out of journals and history (see :meth:`sensitive`)."""
+        return bool(self.props.get("sensitive"))
+
     def validate(self: C, fn: Validator) -> C:
         """Add a validator: ``fn(value)`` returns an error message or ``None`` (sync or async)."""
         if not callable(fn):

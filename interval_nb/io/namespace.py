@@ -46,6 +46,7 @@ class Input:
         lines: int | None = None,
         min_length: int | None = None,
         max_length: int | None = None,
+        sensitive: bool = False,
     ) -> inputs.TextInput:
         """Ask for text.
 
@@ -53,6 +54,7 @@ class Input:
         ----------
         label: what to ask. help_text: a hint under it. multiline: a text area of ``lines`` rows.
         min_length, max_length: bounds checked in the kernel.
+        sensitive: a secret (password, token): the run's journal and history keep it redacted.
 
         Example
         -------
@@ -72,6 +74,7 @@ class Input:
                 lines=lines,
                 min_length=min_length,
                 max_length=max_length,
+                sensitive=True if sensitive else None,
             ),
         )
 

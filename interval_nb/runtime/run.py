@@ -33,6 +33,7 @@ from ..errors import AnswerRejected, IntervalNBError, PromptConflictError, RunCa
 from ..io.namespace import IO
 from ..io.prompt import Evaluation, Prompt
 from ..protocol import (
+    REDACTED,
     TERMINAL_STATUSES,
     ErrorInfo,
     Notification,
@@ -85,7 +86,7 @@ class AnswerOutcome:
 class _Pending:
     prompt: Prompt
     spec: PromptSpec
-    inbox: asyncio.Future[tuple[list[Any], str | None, asyncio.Future[AnswerOutcome]]]
+    inbox: asyncio.Future[tuple[list[Any], str | None, asyncio.Future[AnswerOutcome], str | None]]
     busy: bool = False
 
 
@@ -330,7 +331,8 @@ class Run:
         self._set_status("awaiting_input", also=("prompt",))
         try:
             while True:
-                values, choice, outcome = await pending.inbox
+                values, choice, outcome, by = await pending.inbox
+                by = by or self.user.username
                 try:
                     evaluation = await prompt.evaluate(values, choice)
                 except Exception as exc:
@@ -344,6 +346,7 @@ class Run:
                         prompt_id=prompt_id,
                         values=_summaries(prompt, values),
                         choice=choice,
+                        by=by,
                     )
                     outcome.set_result(AnswerOutcome(True))
                     break
@@ -361,6 +364,7 @@ class Run:
                     prompt_id=prompt_id,
                     errors=list(evaluation.component_errors),
                     error=evaluation.error,
+                    by=by,
                 )
                 outcome.set_result(AnswerOutcome(False, pending.spec))
                 self._changed("prompt")
@@ -374,6 +378,9 @@ class Run:
 
     def submit(self, message: Mapping[str, Any]) -> asyncio.Future[AnswerOutcome]:
         """Hand an answer (``{"prompt_id", "values", "choice"}``) to the waiting prompt.
+
+        An optional ``"by"`` names who answered (a host that verified the person, such as
+        the server extension); the journal records it, defaulting to the run's user.
 
         Must be called on the run's event loop. Raises :class:`AnswerRejected` if the answer
         cannot be taken at all; otherwise returns a future of the :class:`AnswerOutcome`.
@@ -404,9 +411,11 @@ class Run:
             )
         if choice is not None and not isinstance(choice, str):
             raise AnswerRejected("choice must be a string or null", "malformed")
+        by = message.get("by")
+        by = by[:200] if isinstance(by, str) and by else None
         pending.busy = True
         outcome: asyncio.Future[AnswerOutcome] = asyncio.get_running_loop().create_future()
-        pending.inbox.set_result((values, choice, outcome))
+        pending.inbox.set_result((values, choice, outcome, by))
         return outcome
 
     def handle_view_message(self, content: Any) -> None:
@@ -595,7 +604,8 @@ class Run:
 
 
 def _summaries(prompt: Prompt, values: list[Any]) -> list[Any]:
+    """The answer as journaled: display slots are ``None``, secrets are redacted."""
     return [
-        None if c.is_display else jsonable(c.echo(v))
+        None if c.is_display else REDACTED if c.is_sensitive else jsonable(c.echo(v))
         for c, v in zip(prompt.components, values, strict=True)
     ]

@@ -34,5 +34,7 @@ def test_every_selector_is_scoped(name: str) -> None:
 @pytest.mark.parametrize("name", ["runview.js", "launcher.js"])
 def test_modules_load_nothing_from_the_network(name: str) -> None:
     source = (STATIC / name).read_text()
-    assert not re.search(r"^\s*import\s", source, re.M), "no imports: anywidget loads the module as-is"
+    assert not re.search(r"^\s*import\s", source, re.M), (
+        "no imports: anywidget loads the module as-is"
+    )
     assert "http://" not in source and "cdn" not in source.lower()

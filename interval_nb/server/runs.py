@@ -1,0 +1,143 @@
+"""Runs as the API shows them: live ones (kept current by their kernel) and stored ones.
+
+A :class:`LiveRun` is a run started through this server while its kernel reports on it:
+each kernel update is merged in and wakes whoever waits for the run to show its next prompt
+or end; stream listeners get the update as it is. :func:`row_json` turns a history row into
+the same JSON shape, so clients cannot tell where an answer came from.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..protocol import TERMINAL_STATUSES, PromptSpec, RemoteRun
+
+if TYPE_CHECKING:
+    from .link import KernelLink
+
+LOG_TAIL = 200
+"""Log lines a live run keeps (the history keeps them all)."""
+
+Listener = Callable[[dict[str, Any]], None]
+
+
+def iso(timestamp: float | None) -> str | None:
+    """A Unix time as an ISO 8601 UTC string."""
+    if timestamp is None:
+        return None
+    return dt.datetime.fromtimestamp(timestamp, tz=dt.timezone.utc).isoformat()
+
+
+class LiveRun:
+    """A run started through this server, as its kernel last reported it."""
+
+    def __init__(self, snap: RemoteRun, link: KernelLink, access: list[str] | None) -> None:
+        self.id = snap["run_id"]
+        self.action = snap["action"]
+        self.title = snap["title"]
+        self.user = snap["user"]
+        self.params = snap["params"]
+        self.created = snap["created"]
+        self.updated = time.time()
+        self.status: str = "running" if snap["status"] == "pending" else snap["status"]
+        self.prompt: PromptSpec | None = snap["prompt"]
+        self.loading = snap["loading"]
+        self.result = snap["result"]
+        self.error: Any = snap["error"]
+        self.redirect: dict[str, Any] | None = None
+        self.logs: deque[str] = deque(snap["logs"], maxlen=LOG_TAIL)
+        self.link = link
+        self.access = access
+        self.listeners: set[Listener] = set()
+        self._changed = asyncio.Event()
+
+    @property
+    def done(self) -> bool:
+        """Whether the run has ended."""
+        return self.status in TERMINAL_STATUSES
+
+    def apply(self, update: Mapping[str, Any]) -> None:
+        """Merge one kernel update and wake whoever waits for a change."""
+        self.updated = time.time()
+        status = update.get("status")
+        if isinstance(status, str):
+            self.status = "running" if status == "pending" else status
+        for field in ("prompt", "loading", "result", "error", "redirect"):
+            if field in update:
+                setattr(self, field, update[field])
+        if self.done:
+            self.prompt = None
+        self.logs.extend(update.get("logs") or ())
+        event = {k: v for k, v in update.items() if k not in ("type", "run")}
+        for listener in list(self.listeners):
+            try:
+                listener(event)
+            except Exception:
+                logging.getLogger("interval_nb").exception("a run stream failed")
+        self._wake()
+
+    def interrupt(self, reason: str) -> None:
+        """The kernel is gone: the run is ``interrupted``."""
+        if not self.done:
+            error = {"type": "Interrupted", "message": reason, "traceback": ""}
+            self.apply({"status": "interrupted", "prompt": None, "error": error})
+
+    def _wake(self) -> None:
+        event, self._changed = self._changed, asyncio.Event()
+        event.set()
+
+    async def until(self, settled: Callable[[LiveRun], bool], timeout: float) -> None:
+        """Wait until ``settled(self)`` holds, at most ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while not settled(self):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), remaining)
+
+    def to_json(self) -> dict[str, Any]:
+        """The API's run object."""
+        return {
+            "id": self.id,
+            "action": self.action,
+            "title": self.title,
+            "status": self.status,
+            "user": self.user,
+            "params": self.params,
+            "created": iso(self.created),
+            "updated": iso(self.updated),
+            "prompt": self.prompt,
+            "loading": self.loading,
+            "result": self.result,
+            "error": self.error,
+            "source": "api",
+            "redirect": self.redirect,
+        }
+
+
+def row_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored run as the API's run object."""
+    return {
+        "id": row["id"],
+        "action": row["action"],
+        "title": row["title"],
+        "status": row["status"],
+        "user": row["user"],
+        "params": row["params"],
+        "created": iso(row["created"]),
+        "updated": iso(row["updated"]),
+        "prompt": row["prompt"] if row["status"] == "awaiting_input" else None,
+        "loading": row["loading"],
+        "result": row["result"],
+        "error": row["error"],
+        "source": row["source"],
+        "redirect": None,
+    }

@@ -1,0 +1,492 @@
+"""What the REST and WebSocket handlers do: the runs API as a plain class.
+
+:class:`RunService` owns the kernel pool, the runs started through this server while they are
+live (:class:`LiveRun`, kept current by the kernels' updates) and the history store, and
+checks per-action access for every operation. Reads of finished runs come from the store,
+which the kernels write; the server itself only writes what a kernel cannot: that a run was
+interrupted because its kernel died or the server stopped, and the pruning of old history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import importlib.metadata
+import logging
+import os
+import socket
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from ..protocol import TERMINAL_STATUSES, ActionInfo, RegistryError, RemoteRun
+from ..store import Store, StoreError
+from .access import Identity, may_access
+from .errors import ApiError
+from .events import Audit
+from .kernels import KernelPool
+from .link import KernelLink
+from .runs import LiveRun, iso, row_json
+
+T = TypeVar("T")
+
+STATUSES = ("running", "awaiting_input", "completed", "failed", "cancelled", "interrupted")
+RECENT = 1000
+"""Finished runs kept in memory (for clients of kernels whose store the server cannot read)."""
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists on this machine."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class RunService:
+    """Actions, runs, history and audit for one server (see the module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        kernel_manager: Any,
+        store_path: str,
+        registries: list[str],
+        entry_points: bool,
+        kernel_name: str,
+        per_run: bool,
+        start_timeout: float,
+        request_timeout: float,
+        idle_timeout: float,
+        max_kernels: int,
+        check_interval: float,
+        sweep_interval: float,
+        retention_days: float,
+        event_logger: Any,
+        log: logging.Logger,
+    ) -> None:
+        self.log = log
+        self.registries = list(registries)
+        self.entry_points = entry_points
+        self.check_interval = check_interval
+        self.sweep_interval = sweep_interval
+        self.retention_days = retention_days
+        self.audit = Audit(event_logger)
+        self.store_path = store_path
+        self.store: Store | None = None
+        try:
+            self.store = Store(store_path)
+        except StoreError as exc:
+            log.error("interval_nb: run history unavailable: %s", exc)
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="interval_nb-store")
+        self.runs: OrderedDict[str, LiveRun] = OrderedDict()
+        self._early: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
+        self._catalog: tuple[list[ActionInfo], list[RegistryError]] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._watchdog: asyncio.Task[None] | None = None
+        self.pool = KernelPool(
+            kernel_manager,
+            kernel_name=kernel_name,
+            per_run=per_run,
+            open_data={"type": "open", "registries": self.registries, "entry_points": entry_points},
+            env={"INTERVAL_NB_STORE": store_path, "KERNEL_INTERVAL_NB_STORE": store_path},
+            start_timeout=start_timeout,
+            request_timeout=request_timeout,
+            idle_timeout=idle_timeout,
+            max_kernels=max_kernels,
+            log=log,
+            on_update=self._on_update,
+            on_dead=self._on_dead,
+        )
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def start_watchdog(self) -> None:
+        """Start the watchdog (kernel health, orphaned runs, retention) on the running loop.
+
+        Called when the server's loop starts, and by every API call in case it was not (a
+        server embedded without ``start_ioloop``, as in tests).
+        """
+        if self._watchdog is None:
+            self._watchdog = asyncio.create_task(self._watch())
+
+    @property
+    def has_registries(self) -> bool:
+        """Whether any action registry is configured or installed."""
+        if self.registries:
+            return True
+        return bool(
+            self.entry_points and importlib.metadata.entry_points(group="interval_nb.actions")
+        )
+
+    async def preload(self) -> None:
+        """Start the actions kernel now so the first request finds it warm."""
+        if self.has_registries:
+            try:
+                await self.catalog()
+            except ApiError as exc:
+                self.log.error("interval_nb: %s", exc.message)
+
+    async def close(self) -> None:
+        """Server stop: unfinished API runs are journaled ``interrupted``; kernels stop."""
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watchdog
+        unfinished = [r.id for r in self.runs.values() if not r.done]
+        for run in self.runs.values():
+            run.interrupt("the server stopped")
+        if unfinished and self.store is not None:
+            await self._db(self.store.mark_interrupted, unfinished, "the server stopped")
+        if self._tasks:  # e.g. kernels being shut down: cancelling those midway breaks them
+            await asyncio.wait(list(self._tasks), timeout=10)
+        await self.pool.shutdown()
+        self._executor.shutdown(wait=True)
+        if self.store is not None:
+            self.store.close()
+
+    async def _watch(self) -> None:
+        last_sweep = -self.sweep_interval
+        while True:
+            try:
+                await self.pool.check()
+                if time.monotonic() - last_sweep >= self.sweep_interval:
+                    last_sweep = time.monotonic()
+                    await self.sweep()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                self.log.exception("interval_nb: watchdog pass failed")
+            await asyncio.sleep(self.check_interval)
+
+    async def sweep(self) -> None:
+        """Mark runs of vanished kernels on this machine ``interrupted``; apply retention."""
+        if self.store is None:
+            return
+        store = self.store
+        orphans = await self._db(store.orphaned_runs, socket.gethostname(), pid_alive)
+        if orphans:
+            changed = await self._db(store.mark_interrupted, orphans, "its kernel is gone")
+            self.log.info(
+                "interval_nb: %d runs of vanished kernels marked interrupted", len(changed)
+            )
+        if self.retention_days > 0:
+            cutoff = time.time() - self.retention_days * 86400
+            removed = await self._db(store.prune, cutoff)
+            if removed:
+                self.log.info("interval_nb: removed %d runs older than the retention", removed)
+
+    async def _db(self, fn: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(fn, *args))
+
+    def _spawn(self, work: Any) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- actions -------------------------------------------------------------------------
+    async def catalog(self) -> tuple[list[ActionInfo], list[RegistryError]]:
+        """Every action and registry error (starts the actions kernel the first time)."""
+        self.start_watchdog()
+        if self._catalog is None:
+            if not self.has_registries:
+                return [], []
+            self._remember(await self.pool.for_listing())
+        assert self._catalog is not None
+        return self._catalog
+
+    def _remember(self, link: KernelLink) -> None:
+        if link.hello is not None:
+            self._catalog = (list(link.hello["actions"]), list(link.hello["errors"]))
+
+    async def actions(self, who: Identity) -> dict[str, Any]:
+        """``GET actions``: the actions ``who`` may use, and registries that failed to load."""
+        actions, errors = await self.catalog()
+        return {
+            "actions": [
+                {k: v for k, v in a.items() if k not in ("access", "unlisted")}
+                for a in actions
+                if may_access(a["access"], who) and not a.get("unlisted")
+            ],
+            "errors": errors,
+        }
+
+    async def _action(self, slug: str, who: Identity, doing: str) -> ActionInfo:
+        actions, _errors = await self.catalog()
+        found = next((a for a in actions if a["slug"] == slug), None)
+        if found is None:
+            raise ApiError(404, "not_found", f"no action {slug!r}")
+        self._check(found["access"], who, doing, slug=slug)
+        return found
+
+    def _audit(self, action: str, username: str, live: LiveRun, **data: Any) -> None:
+        self.audit.emit(action, username, slug=live.action, run_id=live.id, **data)
+
+    def _check(self, access: list[str] | None, who: Identity, doing: str, **about: Any) -> None:
+        if not may_access(access, who):
+            self.audit.emit("deny", who.username, status=doing, **about)
+            raise ApiError(403, "forbidden", f"{who.username} may not use this action")
+
+    # -- runs ----------------------------------------------------------------------------
+    async def start(
+        self, who: Identity, slug: str, params: dict[str, Any], wait: float
+    ) -> dict[str, Any]:
+        """``POST actions/{slug}/runs``: start a run; returns once it asks or ends (or ``wait``)."""
+        action = await self._action(slug, who, "start")
+        link = await self.pool.for_run()
+        self._remember(link)
+        try:
+            reply = await link.request(
+                {"type": "start", "action": slug, "params": params, "user": who.as_user()}
+            )
+        except ApiError:
+            await self.pool.release(link, "")
+            raise
+        if not reply.get("ok"):
+            await self.pool.release(link, "")
+            raise _refusal(reply)
+        live = self._track(reply["run"], link, action["access"])
+        self._audit("start", who.username, live, status=live.status)
+        await live.until(lambda r: r.status != "running", wait)
+        return live.to_json()
+
+    def _track(self, snap: RemoteRun, link: KernelLink, access: list[str] | None) -> LiveRun:
+        live = LiveRun(snap, link, access)
+        self.runs[live.id] = live
+        link.runs.add(live.id)
+        for update in self._early.pop(live.id, []):
+            self._on_update(link, update)
+        if live.done:
+            self._finished(live)
+        return live
+
+    def _on_update(self, link: KernelLink, update: dict[str, Any]) -> None:
+        run_id = str(update.get("run_id"))
+        live = self.runs.get(run_id)
+        if live is None:
+            if isinstance(update.get("run"), dict):  # started by the kernel (ctx.redirect)
+                access = self._access_of(update["run"]["action"])
+                self._track(update["run"], link, access)
+                return
+            # An update can overtake the reply to the start request that created the run.
+            self._early.setdefault(run_id, []).append(update)
+            while len(self._early) > RECENT:
+                self._early.popitem(last=False)
+            return
+        was_done = live.done
+        live.apply(update)
+        if live.done and not was_done:
+            self._finished(live)
+
+    def _access_of(self, slug: str) -> list[str] | None:
+        actions = self._catalog[0] if self._catalog else []
+        return next((a["access"] for a in actions if a["slug"] == slug), None)
+
+    def _finished(self, live: LiveRun) -> None:
+        self._audit("finish", live.user, live, status=live.status)
+        self._spawn(self.pool.release(live.link, live.id))
+        finished = [r for r in self.runs.values() if r.done]
+        for old in finished[: max(0, len(finished) - RECENT)]:
+            del self.runs[old.id]
+
+    def _on_dead(self, link: KernelLink, reason: str) -> None:
+        ids = [run_id for run_id, run in self.runs.items() if run.link is link and not run.done]
+        for run_id in ids:
+            live = self.runs[run_id]
+            live.interrupt(reason)
+            self._audit(
+                "interrupt",
+                live.user,
+                live,
+                status="interrupted",
+                msg=reason,
+            )
+        if self.store is not None and ids:
+            self._spawn(self._db(self.store.mark_interrupted, ids, reason))
+
+    async def _find(
+        self, run_id: str, who: Identity, doing: str
+    ) -> tuple[LiveRun | None, dict[str, Any] | None]:
+        """The live run and/or the stored row of ``run_id``; 404 if neither, 403 if not allowed."""
+        self.start_watchdog()
+        live = self.runs.get(run_id)
+        row = None
+        if live is None and self.store is not None:
+            row = await self._db(self.store.get_run, run_id)
+        if live is None and row is None:
+            raise ApiError(404, "not_found", f"no run {run_id!r}")
+        access = live.access if live is not None else row["access"] if row else None
+        slug = live.action if live is not None else row["action"] if row else None
+        self._check(access, who, doing, slug=slug, run_id=run_id)
+        return live, row
+
+    async def get(self, who: Identity, run_id: str) -> dict[str, Any]:
+        """``GET runs/{id}``."""
+        live, row = await self._find(run_id, who, "read")
+        if live is not None:
+            return live.to_json()
+        assert row is not None
+        return row_json(row)
+
+    def _live_or_conflict(self, live: LiveRun | None, row: Mapping[str, Any] | None) -> LiveRun:
+        if live is not None and not live.done and live.link.alive:
+            return live
+        status = live.status if live is not None else row["status"] if row else "unknown"
+        if status in TERMINAL_STATUSES:
+            raise ApiError(409, "not_waiting", f"the run has ended ({status})", status=status)
+        raise ApiError(
+            409,
+            "not_here",
+            "the run was not started through this server; answer it where it is shown",
+            status=status,
+        )
+
+    async def answer(
+        self, who: Identity, run_id: str, body: Mapping[str, Any], wait: float
+    ) -> dict[str, Any]:
+        """``POST runs/{id}/answer``: 200 with the run, 409 if not waiting, 422 if invalid."""
+        live, row = await self._find(run_id, who, "answer")
+        live = self._live_or_conflict(live, row)
+        prompt_id = body.get("prompt_id")
+        values = body.get("values")
+        choice = body.get("choice")
+        if not isinstance(prompt_id, str):
+            raise ApiError(400, "bad_request", "prompt_id must be the id of the prompt answered")
+        if not isinstance(values, list):
+            raise ApiError(400, "bad_request", "values must be a list, one entry per component")
+        if choice is not None and not isinstance(choice, str):
+            raise ApiError(400, "bad_request", "choice must be a string or null")
+        reply = await live.link.request(
+            {
+                "type": "answer",
+                "run_id": run_id,
+                "prompt_id": prompt_id,
+                "values": values,
+                "choice": choice,
+                "by": who.username,
+            }
+        )
+        if not reply.get("ok"):
+            self._audit(
+                "answer",
+                who.username,
+                live,
+                status="rejected",
+                msg=reply.get("message"),
+            )
+            raise _refusal(reply)
+        if not reply.get("accepted"):
+            prompt = reply.get("prompt")
+            if prompt is not None:
+                live.apply({"prompt": prompt})
+            self._audit(
+                "answer",
+                who.username,
+                live,
+                status="rejected",
+                msg="invalid values",
+            )
+            raise ApiError(
+                422,
+                "invalid",
+                (prompt or {}).get("error") or "some values are not valid; see fields",
+                fields=_field_errors(prompt),
+                run=live.to_json(),
+            )
+        self._audit("answer", who.username, live, status="accepted")
+        await live.until(
+            lambda r: r.done or (r.prompt is not None and r.prompt["id"] != prompt_id), wait
+        )
+        return live.to_json()
+
+    async def cancel(self, who: Identity, run_id: str, wait: float) -> dict[str, Any]:
+        """``POST runs/{id}/cancel``: 200 with the run (``cancelled``), 409 if it had ended."""
+        live, row = await self._find(run_id, who, "cancel")
+        live = self._live_or_conflict(live, row)
+        reply = await live.link.request({"type": "cancel", "run_id": run_id, "by": who.username})
+        if not reply.get("ok"):
+            raise _refusal(reply)
+        self._audit("cancel", who.username, live)
+        await live.until(lambda r: r.done, wait)
+        return live.to_json()
+
+    async def history(
+        self,
+        who: Identity,
+        *,
+        action: str | None,
+        status: str | None,
+        user: str | None,
+        limit: int,
+        offset: int,
+    ) -> dict[str, Any]:
+        """``GET runs``: newest first, only runs of actions ``who`` may use, with the total."""
+        if self.store is None:
+            raise ApiError(
+                503, "store_unavailable", f"the run history {self.store_path} cannot be opened"
+            )
+        rows, total = await self._db(
+            functools.partial(
+                self.store.list_runs,
+                action=action,
+                status=status,
+                user=user,
+                principals=who.principals,
+                limit=limit,
+                offset=offset,
+            )
+        )
+        runs = []
+        for row in rows:
+            live = self.runs.get(row["id"])
+            runs.append(live.to_json() if live is not None else row_json(row))
+        return {"runs": runs, "total": total, "limit": limit, "offset": offset}
+
+    async def events(self, who: Identity, run_id: str) -> dict[str, Any]:
+        """``GET runs/{id}/events``: the run's journal (shown, answered, by whom, when)."""
+        await self._find(run_id, who, "read")
+        events: Iterable[dict[str, Any]] = []
+        if self.store is not None:
+            events = await self._db(self.store.events, run_id)
+        return {
+            "run_id": run_id,
+            "events": [{**e, "time": iso(e["time"])} for e in events],
+        }
+
+    async def stream(self, who: Identity, run_id: str) -> tuple[dict[str, Any], LiveRun | None]:
+        """The run now, and the live run to follow (``None`` when it cannot change any more)."""
+        live, row = await self._find(run_id, who, "read")
+        if live is not None:
+            return live.to_json(), None if live.done else live
+        assert row is not None
+        return row_json(row), None
+
+
+def _refusal(reply: Mapping[str, Any]) -> ApiError:
+    code = str(reply.get("code") or "kernel_error")
+    message = str(reply.get("message") or "the kernel refused the request")
+    status = {
+        "not_found": 404,
+        "bad_request": 400,
+        "malformed": 400,
+        "not_waiting": 409,
+        "stale_prompt": 409,
+        "busy": 409,
+    }.get(code, 500)
+    return ApiError(status, code, message)
+
+
+def _field_errors(prompt: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    if not prompt:
+        return []
+    return [
+        {"index": i, "label": c["label"], "kind": c["kind"], "message": c["error"]}
+        for i, c in enumerate(prompt.get("components", []))
+        if c.get("error")
+    ]
