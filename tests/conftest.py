@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +15,13 @@ if str(ROOT) not in sys.path:  # the kernels and nbclient tests also use the sou
     sys.path.insert(0, str(ROOT))
 
 from interval_nb.runtime import registry  # noqa: E402
+
+# Kernels and servers started by the tests journal into a throwaway store, never into the
+# user's own history (tests that check the store set their own path).
+if "INTERVAL_NB_STORE" not in os.environ:
+    os.environ["INTERVAL_NB_STORE"] = os.path.join(
+        tempfile.mkdtemp(prefix="interval_nb-test-store-"), "runs.sqlite"
+    )
 
 
 @pytest.fixture(autouse=True)
