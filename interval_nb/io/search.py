@@ -13,9 +13,10 @@ import itertools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .._util import call_maybe_async
+from .._util import call_maybe_async, jsonable
 from ..errors import ActionDefinitionError
 from .components import Component, InvalidAnswer, component_class
+from .selects import option_key
 
 MAX_RESULTS = 100
 
@@ -51,6 +52,9 @@ class Search(Component):
     timeout: float = 10.0
     offered: dict[str, Any] = dataclasses.field(default_factory=dict)
     _counter: Any = dataclasses.field(default_factory=lambda: itertools.count())
+    _keys: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Result content → key: the same result found by two searches keeps one key, so it
+    cannot be picked twice."""
 
     def multiple(self) -> Search:
         """Let the person pick several results; the action gets a list."""
@@ -64,13 +68,16 @@ class Search(Component):
             raise SearchFailed("on_search must return a list of results")
         shown = []
         for result in list(results)[:MAX_RESULTS]:
-            key = f"r{next(self._counter)}"
+            identity = option_key(jsonable(result))
+            key = self._keys.get(identity)
+            if key is None:
+                key = self._keys[identity] = f"r{next(self._counter)}"
             self.offered[key] = result
             shown.append({"key": key, **render_result(result, self.render)})
         return shown
 
     async def prepare(self) -> Search:
-        fresh = dataclasses.replace(self, offered={}, _counter=itertools.count())
+        fresh = dataclasses.replace(self, offered={}, _counter=itertools.count(), _keys={})
         initial = fresh._offer(self.initial_results)
         return dataclasses.replace(fresh, props={**fresh.props, "initial": initial})
 

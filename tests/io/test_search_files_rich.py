@@ -159,3 +159,20 @@ def test_video_widget_and_figure_definitions() -> None:
         io.display.widget("w", widget=object())
     with pytest.raises(ActionDefinitionError, match="matplotlib or plotly"):
         io.display.figure("f", figure=object())
+
+
+@actions.action
+async def pick_many(io, ctx):
+    return await io.search("Team", on_search=lambda q: [dict(u) for u in USERS if q in u["email"]]).multiple()
+
+
+async def test_the_same_result_keeps_its_key_across_searches() -> None:
+    async with start(pick_many) as run:
+        await run.next_prompt()
+        first = await run.search(0, "ana")
+        again = await run.search(0, "example")  # fresh dicts, same content
+        assert again[0]["key"] == first[0]["key"]
+        await run.answer([first[0]["key"], again[0]["key"]])
+        assert (await run.next_prompt()).errors == ["Each result can be picked once."]
+        await run.answer([r["key"] for r in again])
+        assert await run.result() == USERS
