@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -98,8 +99,16 @@ def _env(tmp: Path) -> dict[str, str]:
     return env
 
 
-def start_lab(tmp: Path, notebooks: list[str], files: dict[str, str] | None = None) -> Server:
-    """Start ``jupyter lab`` serving ``notebooks`` (and extra ``files``) from a temp root."""
+def start_lab(
+    tmp: Path,
+    notebooks: list[str],
+    files: dict[str, str] | None = None,
+    extra_args: Sequence[str] = (),
+) -> Server:
+    """Start ``jupyter lab`` serving ``notebooks`` (and extra ``files``) from a temp root.
+
+    ``extra_args`` go on the command line (e.g. ``--IntervalNB.actions=...``).
+    """
     root = _prepare_root(tmp, notebooks, files)
     port, token = free_port(), secrets.token_hex(16)
     log = tmp / "lab.log"
@@ -117,6 +126,7 @@ def start_lab(tmp: Path, notebooks: list[str], files: dict[str, str] | None = No
         f"--LabApp.user_settings_dir={_quiet_lab_settings(tmp)}",
         f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
         "--ServerApp.open_browser=False",
+        *extra_args,
     ]
     process = subprocess.Popen(
         cmd, stdout=log_file, stderr=subprocess.STDOUT, env=_env(tmp), start_new_session=True
