@@ -136,9 +136,48 @@ def start_lab(
     return server
 
 
-def start_voila(tmp: Path, notebook: str) -> Server:
-    """Start standalone ``voila`` on one notebook."""
+def _copy_dirs(root: Path, dirs: Sequence[str]) -> None:
+    """Copy folders of ``notebooks/`` (e.g. ``examples``, which a dashboard imports) into ``root``."""
+    for name in dirs:
+        shutil.copytree(NOTEBOOKS / name, root / name, ignore=shutil.ignore_patterns("exports"))
+
+
+def _voila_env(tmp: Path) -> dict[str, str]:
+    """The environment for Voilà: as ``_env``, with the interval-nb labextension as real files.
+
+    An editable install links ``share/jupyter/labextensions/interval-nb`` to the source tree;
+    tornado ≥ 6.5 refuses to serve files through a symlink that leaves the static directory,
+    and unlike JupyterLab, Voilà does not allow it, so the page would log a 403 for the
+    extension. A copy first on ``JUPYTER_PATH`` serves what a regular ``pip install`` has.
+    """
+    env = _env(tmp)
+    from jupyter_core.paths import jupyter_path
+
+    for base in jupyter_path("labextensions"):
+        installed = Path(base) / "interval-nb"
+        if installed.is_symlink():
+            share = tmp / "jupyter-path"
+            shutil.copytree(installed.resolve(), share / "labextensions" / "interval-nb")
+            env["JUPYTER_PATH"] = os.pathsep.join([str(share), env.get("JUPYTER_PATH", "")])
+            break
+    return env
+
+
+def start_voila(
+    tmp: Path,
+    notebook: str,
+    dirs: Sequence[str] = (),
+    config: Path | None = None,
+) -> Server:
+    """Start standalone ``voila`` on one notebook (with ``dirs`` of ``notebooks/`` beside it).
+
+    ``config`` is copied into the server's working directory as ``voila.json``, where Voilà
+    looks for it, as when ``voila notebooks/dashboard.ipynb`` runs from the checkout.
+    """
     root = _prepare_root(tmp, [notebook])
+    _copy_dirs(root, dirs)
+    if config is not None:
+        shutil.copy(config, root / "voila.json")
     port, token = free_port(), secrets.token_hex(16)
     log = tmp / "voila.log"
     log_file = log.open("wb")
@@ -156,10 +195,51 @@ def start_voila(tmp: Path, notebook: str) -> Server:
         cmd,
         stdout=log_file,
         stderr=subprocess.STDOUT,
-        env=_env(tmp),
+        env=_voila_env(tmp),
         start_new_session=True,
         cwd=root,
     )
     server = Server(f"http://127.0.0.1:{port}", token, root, process, log, log_file)
     _wait_up(server, "/")
+    return server
+
+
+def start_jupyter_server(
+    tmp: Path,
+    notebooks: list[str],
+    dirs: Sequence[str] = (),
+    extra_args: Sequence[str] = (),
+) -> Server:
+    """Start a plain ``jupyter server`` (no Lab UI) for ``/voila/render/…`` and the APIs.
+
+    Voilà's server extension is enabled when voila is installed, so its notebooks render at
+    ``{url}/voila/render/<notebook>``; ``extra_args`` go on the command line.
+    """
+    root = _prepare_root(tmp, notebooks)
+    _copy_dirs(root, dirs)
+    port, token = free_port(), secrets.token_hex(16)
+    log = tmp / "server.log"
+    log_file = log.open("wb")
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyter_server",
+        "--no-browser",
+        "--allow-root",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        *extra_args,
+    ]
+    process = subprocess.Popen(
+        cmd,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        env=_voila_env(tmp),
+        start_new_session=True,
+        cwd=root,
+    )
+    server = Server(f"http://127.0.0.1:{port}", token, root, process, log, log_file)
+    _wait_up(server, "/api/status")
     return server
