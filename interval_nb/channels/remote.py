@@ -41,6 +41,8 @@ from ..runtime import registry
 from ..runtime.context import User
 from ..runtime.run import Run
 from ..store import journal_writer, redact_prompt
+from ._pyfile import is_file_path, load_file, split_file_path
+from ._uploads import UploadError, decode_uploads
 
 log = logging.getLogger("interval_nb")
 
@@ -109,12 +111,23 @@ class Catalog:
 
 
 def resolve(path: str) -> Any:
-    """Import ``"package.module:attribute"`` (``attribute`` defaults to ``actions``)."""
-    module_name, _, attribute = path.partition(":")
-    module_name, attribute = module_name.strip(), attribute.strip() or "actions"
-    if not module_name:
-        raise ValueError(f"{path!r} is not a 'package.module:attribute' path")
-    value: Any = importlib.import_module(module_name)
+    """Import ``"package.module:attribute"`` or ``"dir/file.py:attribute"``.
+
+    ``attribute`` defaults to ``actions``. A file path (ending in ``.py`` or containing a path
+    separator) is resolved against the working directory after ``~`` expansion and imported
+    under its stem, with its directory first on ``sys.path`` (see :mod:`._pyfile`).
+    """
+    value: Any
+    if is_file_path(path):
+        file_name, attribute = split_file_path(path)
+        value = load_file(file_name)
+        attribute = attribute or "actions"
+    else:
+        module_name, _, attribute = path.partition(":")
+        module_name, attribute = module_name.strip(), attribute.strip() or "actions"
+        if not module_name:
+            raise ValueError(f"{path!r} is not a 'package.module:attribute' path")
+        value = importlib.import_module(module_name)
     for part in attribute.split("."):
         value = getattr(value, part)
     return value
@@ -338,6 +351,10 @@ class RemoteChannel:
         if isinstance(values, list) and len(values) > MAX_VALUES:
             raise _Refused("malformed", f"at most {MAX_VALUES} values")
         message = {k: data.get(k) for k in ("prompt_id", "values", "choice", "by")}
+        try:
+            message["values"] = decode_uploads(values)  # files arrive as base64 in JSON
+        except UploadError as exc:
+            raise _Refused("bad_request", str(exc)) from None
         try:
             outcome = await run.submit(message)
         except AnswerRejected as exc:

@@ -1,7 +1,8 @@
 """``io.input.file``: files the person uploads, checked in the kernel.
 
 The page sends file contents as binary message buffers; the widget channel turns each file
-into ``{"name", "type", "size", "data": bytes}`` before the answer is judged. The action gets
+into ``{"name", "type", "size", "data": bytes}`` before the answer is judged (the remote
+channel does the same with files that JSON clients send as base64). The action gets
 :class:`UploadedFile` objects that hold the bytes in memory; ``.path`` writes the file into a
 temporary directory the run owns, removed when the run ends.
 """

@@ -35,10 +35,11 @@ class IntervalNB(ExtensionApp):
         Unicode(),
         help=(
             'Action registries to serve, as "package.module:attribute" paths naming an '
-            "interval_nb.Actions (or one Action, or a list of them); the attribute defaults to "
-            '"actions". Imported in the actions kernel, whose working directory is the server\'s '
-            "root_dir. A path that fails to import is logged and listed in GET actions; the "
-            "server still starts."
+            "interval_nb.Actions (or one Action, or a list of them), or as Python files "
+            '("tools/support.py" or "tools/support.py:actions"; ~ is expanded, relative paths '
+            'start at the server\'s root_dir); the attribute defaults to "actions". Imported '
+            "in the actions kernel, whose working directory is the server's root_dir. A path "
+            "that fails to import is logged and listed in GET actions; the server still starts."
         ),
     ).tag(config=True)
 
@@ -121,7 +122,11 @@ class IntervalNB(ExtensionApp):
     ).tag(config=True)
 
     max_body_size = Int(
-        10 * 1024 * 1024, help="Largest accepted request body in bytes (413 beyond)."
+        10 * 1024 * 1024,
+        help=(
+            "Largest accepted request body in bytes (413 beyond). Files uploaded in an answer "
+            "travel base64-encoded in the body, so this also caps them (at about 3/4 of it)."
+        ),
     ).tag(config=True)
 
     groups = Dict(
