@@ -362,6 +362,30 @@ class Store:
             for row in rows
         ]
 
+    def view_events(self, run_id: str, log_tail: int) -> list[dict[str, Any]]:
+        """The events a run's view is rebuilt from, oldest first, like :meth:`events`.
+
+        ``displayed`` and ``notified`` events, the last ``log_tail`` ``log`` events, and the
+        ``prompt_shown`` events without their data (only their place counts).
+        """
+        with self._lock:
+            rows = self._db.execute(
+                """SELECT seq, time, event,
+                          CASE WHEN event = 'prompt_shown' THEN '{}' ELSE data END AS data
+                   FROM events
+                   WHERE run_id = ? AND event IN ('displayed', 'prompt_shown', 'notified')
+                   UNION ALL
+                   SELECT * FROM (
+                       SELECT seq, time, event, data FROM events
+                       WHERE run_id = ? AND event = 'log' ORDER BY seq DESC LIMIT ?)
+                   ORDER BY seq""",
+                (run_id, run_id, log_tail),
+            ).fetchall()
+        return [
+            {"seq": row["seq"], "time": row["time"], "event": row["event"], **_loads(row["data"])}
+            for row in rows
+        ]
+
 
 class _Transaction:
     """``BEGIN IMMEDIATE`` … ``COMMIT`` (or ``ROLLBACK`` on error)."""

@@ -317,7 +317,7 @@ class Run:
                 if hasattr(component, "query"):  # tables and grids keep paging in the transcript
                     self._shown[(display_id, index)] = component
             self.transcript.append(entry)
-            self._record("displayed", components=entry["components"])
+            self._record("displayed", id=display_id, components=entry["components"])
             self._changed("transcript")
             return prompt.shape([None] * len(prompt.components))
         prompt_id = f"{self.id}-p{next(self._prompt_ids)}"
@@ -508,9 +508,10 @@ class Run:
 
     def add_notification(self, message: str, title: str | None) -> None:
         """Show a notification in the run's views (``ctx.notify``)."""
-        note: Notification = {"message": message, "title": title, "time": time.time()}
-        self.notifications.append(note)
         self._record("notified", message=message, title=title)
+        # The journal's time, so a view rebuilt from the history shows the same notification.
+        note: Notification = {"message": message, "title": title, "time": self.journal[-1]["time"]}
+        self.notifications.append(note)
         self._changed("notifications")
 
     # -- views -------------------------------------------------------------------------

@@ -190,6 +190,34 @@ class AnswerHandler(ApiHandler):
         self.reply({"run": run})
 
 
+class PageRequestHandler(ApiHandler):
+    """``POST runs/{id}/query`` and ``…/search``: a table page or search results for the page.
+
+    The body is the page's message without ``type`` (``{"prompt_id", "component",
+    "request_id", ...}``); the reply is ``{"reply": <the message a notebook view gets>}``.
+    """
+
+    kind = "query"
+
+    @web.authenticated
+    @authorized
+    async def post(self, run_id: str) -> None:
+        reply = await self.service.page_request(self.identity(), run_id, self.kind, self.body())
+        self.reply({"reply": reply})
+
+
+class QueryHandler(PageRequestHandler):
+    """``POST runs/{id}/query`` with ``{"prompt_id", "component", "request_id", "offset", ...}``."""
+
+    kind = "query"
+
+
+class SearchHandler(PageRequestHandler):
+    """``POST runs/{id}/search`` with ``{"prompt_id", "component", "request_id", "query"}``."""
+
+    kind = "search"
+
+
 class CancelHandler(ApiHandler):
     """``POST runs/{id}/cancel``."""
 
@@ -273,6 +301,8 @@ def routes() -> list[tuple[str, type]]:
         (rf"{PREFIX}/runs/{RUN}", RunHandler),
         (rf"{PREFIX}/runs/{RUN}/answer", AnswerHandler),
         (rf"{PREFIX}/runs/{RUN}/cancel", CancelHandler),
+        (rf"{PREFIX}/runs/{RUN}/query", QueryHandler),
+        (rf"{PREFIX}/runs/{RUN}/search", SearchHandler),
         (rf"{PREFIX}/runs/{RUN}/events", EventsHandler),
         (rf"{PREFIX}/runs/{RUN}/stream", StreamHandler),
     ]

@@ -3,7 +3,9 @@
 A :class:`LiveRun` is a run started through this server while its kernel reports on it:
 each kernel update is merged in and wakes whoever waits for the run to show its next prompt
 or end; stream listeners get the update as it is. :func:`row_json` turns a history row into
-the same JSON shape, so clients cannot tell where an answer came from.
+the same JSON shape, so clients cannot tell where an answer came from; the detail fields a
+view needs (transcript, log tail, notifications) come from the kernel's updates for a live run
+and from the run's journal (:func:`journal_detail`) for a stored one.
 """
 
 from __future__ import annotations
@@ -14,16 +16,19 @@ import datetime as dt
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..protocol import TERMINAL_STATUSES, PromptSpec, RemoteRun
+from ..protocol import TERMINAL_STATUSES, Notification, PromptSpec, RemoteRun, TranscriptEntry
 
 if TYPE_CHECKING:
     from .link import KernelLink
 
 LOG_TAIL = 200
 """Log lines a live run keeps (the history keeps them all)."""
+
+DETAIL = ("transcript", "logs", "notifications")
+"""Fields of a run object that only its own routes carry (not the list of runs)."""
 
 Listener = Callable[[dict[str, Any]], None]
 
@@ -52,7 +57,9 @@ class LiveRun:
         self.result = snap["result"]
         self.error: Any = snap["error"]
         self.redirect: dict[str, Any] | None = None
-        self.logs: deque[str] = deque(snap["logs"], maxlen=LOG_TAIL)
+        self.logs: deque[str] = deque(snap.get("logs") or (), maxlen=LOG_TAIL)
+        self.transcript: list[TranscriptEntry] = list(snap.get("transcript") or ())
+        self.notifications: list[Notification] = list(snap.get("notifications") or ())
         self.link = link
         self.access = access
         self.listeners: set[Listener] = set()
@@ -74,7 +81,10 @@ class LiveRun:
                 setattr(self, field, update[field])
         if self.done:
             self.prompt = None
+        # Updates carry only the new entries of these lists.
         self.logs.extend(update.get("logs") or ())
+        self.transcript.extend(update.get("transcript") or ())
+        self.notifications.extend(update.get("notifications") or ())
         event = {k: v for k, v in update.items() if k not in ("type", "run")}
         for listener in list(self.listeners):
             try:
@@ -103,9 +113,9 @@ class LiveRun:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), remaining)
 
-    def to_json(self) -> dict[str, Any]:
-        """The API's run object."""
-        return {
+    def to_json(self, detail: bool = True) -> dict[str, Any]:
+        """The API's run object; ``detail`` adds the transcript, log tail and notifications."""
+        run = {
             "id": self.id,
             "action": self.action,
             "title": self.title,
@@ -121,11 +131,16 @@ class LiveRun:
             "source": "api",
             "redirect": self.redirect,
         }
+        if detail:
+            run["transcript"] = list(self.transcript)
+            run["logs"] = list(self.logs)
+            run["notifications"] = list(self.notifications)
+        return run
 
 
-def row_json(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored run as the API's run object."""
-    return {
+def row_json(row: Mapping[str, Any], detail: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A stored run as the API's run object, with ``detail`` (:func:`journal_detail`) if given."""
+    run = {
         "id": row["id"],
         "action": row["action"],
         "title": row["title"],
@@ -141,3 +156,44 @@ def row_json(row: Mapping[str, Any]) -> dict[str, Any]:
         "source": row["source"],
         "redirect": None,
     }
+    if detail is not None:
+        run.update({field: detail[field] for field in DETAIL})
+    return run
+
+
+def journal_detail(run_id: str, events: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The transcript, log tail and notifications of a run, rebuilt from its journal.
+
+    ``events`` are the run's ``displayed``, ``prompt_shown``, ``notified`` and ``log`` events
+    in order (:meth:`~interval_nb.store.Store.view_events`). A display's id is journaled with
+    it; for older journals it is rebuilt from the run's prompt counter, which displays and
+    prompts share.
+    """
+    transcript: list[dict[str, Any]] = []
+    logs: list[str] = []
+    notifications: list[dict[str, Any]] = []
+    shown = 0
+    for event in events:
+        kind = event.get("event")
+        if kind in ("displayed", "prompt_shown"):
+            shown += 1
+        if kind == "displayed" and isinstance(event.get("components"), list):
+            entry_id = event.get("id")
+            transcript.append(
+                {
+                    "kind": "display",
+                    "id": entry_id if isinstance(entry_id, str) else f"{run_id}-d{shown}",
+                    "components": event["components"],
+                }
+            )
+        elif kind == "log" and isinstance(event.get("line"), str):
+            logs.append(event["line"])
+        elif kind == "notified":
+            notifications.append(
+                {
+                    "message": event.get("message"),
+                    "title": event.get("title"),
+                    "time": event.get("time"),
+                }
+            )
+    return {"transcript": transcript, "logs": logs[-LOG_TAIL:], "notifications": notifications}

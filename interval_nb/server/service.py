@@ -29,7 +29,8 @@ from .errors import ApiError
 from .events import Audit
 from .kernels import KernelPool
 from .link import KernelLink
-from .runs import LiveRun, iso, row_json
+from .pages import page_payload, page_reply
+from .runs import LOG_TAIL, LiveRun, iso, journal_detail, row_json
 
 T = TypeVar("T")
 
@@ -327,12 +328,19 @@ class RunService:
         return live, row
 
     async def get(self, who: Identity, run_id: str) -> dict[str, Any]:
-        """``GET runs/{id}``."""
+        """``GET runs/{id}``: the run with its transcript, log tail and notifications."""
         live, row = await self._find(run_id, who, "read")
         if live is not None:
             return live.to_json()
         assert row is not None
-        return row_json(row)
+        return await self._stored(row)
+
+    async def _stored(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """A stored run with the detail fields rebuilt from its journal."""
+        events: list[dict[str, Any]] = []
+        if self.store is not None:
+            events = await self._db(self.store.view_events, row["id"], LOG_TAIL)
+        return row_json(row, journal_detail(row["id"], events))
 
     def _live_or_conflict(self, live: LiveRun | None, row: Mapping[str, Any] | None) -> LiveRun:
         if live is not None and not live.done and live.link.alive:
@@ -416,6 +424,24 @@ class RunService:
         await live.until(lambda r: r.done, wait)
         return live.to_json()
 
+    async def page_request(
+        self, who: Identity, run_id: str, kind: str, body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """``POST runs/{id}/query`` and ``…/search``: a table page or search results.
+
+        Returns the message a notebook view would get for the same request (``query_result``,
+        ``query_error``, ``search_result`` or ``search_error``, with the caller's
+        ``request_id``). The prompt need not be the waiting one: tables shown earlier in the
+        run's transcript keep paging while the run lives.
+        """
+        live, row = await self._find(run_id, who, kind)
+        live = self._live_or_conflict(live, row)
+        payload, request_id = page_payload(kind, body)
+        reply = await live.link.request({**payload, "run_id": run_id})
+        if not reply.get("ok"):
+            raise _refusal(reply)
+        return page_reply(reply.get("result"), request_id)
+
     async def history(
         self,
         who: Identity,
@@ -445,7 +471,7 @@ class RunService:
         runs = []
         for row in rows:
             live = self.runs.get(row["id"])
-            runs.append(live.to_json() if live is not None else row_json(row))
+            runs.append(live.to_json(detail=False) if live is not None else row_json(row))
         return {"runs": runs, "total": total, "limit": limit, "offset": offset}
 
     async def events(self, who: Identity, run_id: str) -> dict[str, Any]:
@@ -465,7 +491,7 @@ class RunService:
         if live is not None:
             return live.to_json(), None if live.done else live
         assert row is not None
-        return row_json(row), None
+        return await self._stored(row), None
 
 
 def _refusal(reply: Mapping[str, Any]) -> ApiError:

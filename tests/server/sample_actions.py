@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import interval_nb as inb
@@ -56,3 +57,43 @@ async def bench(io: Any, ctx: Any) -> str:
     """Used by benchmarks/p5_server_api.py: one prompt, then done."""
     name = await io.input.text("Name")
     return name
+
+
+PEOPLE = [
+    {"id": i, "name": f"Person {i:02d}", "team": "ops" if i % 2 else "dev"} for i in range(30)
+]
+
+
+def find_people(query: str) -> list[dict[str, Any]]:
+    if query == "explode":
+        raise RuntimeError("the directory is down")
+    return [p for p in PEOPLE if query.lower() in str(p["name"]).lower()]
+
+
+@actions.action(access=["alice", "group:ops"])
+async def desk(io: Any, ctx: Any) -> dict[str, Any]:
+    """What a page shows: a table in the transcript, logs, notes, a table, a search, a file."""
+    ctx.log("opening the desk")
+    ctx.notify("Desk open", title="Hello")
+    await io.display.table("Everyone", data=PEOPLE, page_size=10)
+    picked = await io.select.table("Pick people", data=PEOPLE, page_size=10)
+    ctx.log(f"picked {len(picked)}")
+    found = await io.search(
+        "Find a person", on_search=find_people, render_result=lambda p: p["name"]
+    )
+    upload = await io.input.file("Attachment", allowed_extensions=[".txt"])
+    ctx.notify(f"got {upload.name}")
+    return {
+        "picked": [p["id"] for p in picked],
+        "found": found["name"],
+        "file": upload.text(),
+        "size": upload.size,
+    }
+
+
+@actions.action
+async def freeze(io: Any, ctx: Any) -> None:
+    """Blocks the kernel's loop for a while once answered (a long synchronous call)."""
+    await io.input.text("Freeze?")
+    await asyncio.sleep(0.3)
+    time.sleep(3)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from tornado.httpclient import HTTPClientError
 
-from interval_nb.server.handlers import StreamHandler, routes
+from interval_nb.server.handlers import ApiHandler, StreamHandler, routes
 
 from .helpers import Api
 
@@ -21,7 +21,9 @@ NO_REGISTRIES = {"actions": []}
 def _methods(handler: type) -> list[str]:
     if issubclass(handler, StreamHandler):
         return ["WS"]
-    return [m.upper() for m in ("get", "post", "put", "patch", "delete") if m in vars(handler)]
+    own = [c for c in handler.__mro__ if issubclass(c, ApiHandler) and c is not ApiHandler]
+    methods = ("get", "post", "put", "patch", "delete")
+    return [m.upper() for m in methods if any(m in vars(c) for c in own)]
 
 
 def _concrete(pattern: str) -> list[str]:
@@ -39,9 +41,9 @@ def test_every_route_is_enumerated(jp_serverapp: Any) -> None:
         for rule in jp_serverapp.web_app.default_router.rules[0].target.rules
         if "interval/api" in rule.matcher.regex.pattern
     }
-    assert len(registered) == len(routes()) == 8
+    assert len(registered) == len(routes()) == 10
     assert {m for _r, m in ROUTES} == {"GET", "POST", "WS"}
-    assert len(ROUTES) == 8  # each route serves one method
+    assert len(ROUTES) == 10  # each route serves one method
 
 
 async def _call(
@@ -99,6 +101,8 @@ async def test_bad_requests_get_json_errors(api: Api) -> None:
             "not_found",
         ),
         ("POST", ("runs", "r404", "cancel"), {}, 404, "not_found"),
+        ("POST", ("runs", "r404", "query"), {"body": {"prompt_id": "p"}}, 404, "not_found"),
+        ("POST", ("runs", "r404", "search"), {"raw": b"[]"}, 400, "bad_request"),
         ("POST", ("runs", "r404", "answer"), {"raw": b"{"}, 400, "bad_request"),
         ("GET", ("runs",), {"params": {"limit": "many"}}, 400, "bad_request"),
     ]

@@ -94,6 +94,9 @@ actions = inb.Actions()
 
 @actions.action
 async def survey(io, ctx):
+    ctx.log("asking")
+    ctx.notify("Survey open", title="Hi")
+    await io.display.markdown("**Welcome**")
     return await io.input.text("Favourite colour")
 
 run = survey.start(params={"from": "notebook"})
@@ -133,6 +136,20 @@ async def test_a_notebook_kernels_runs_join_the_history_and_its_death_interrupts
             body={"prompt_id": run["prompt"]["id"], "values": ["red"]},
         )
         assert (status, body["error"]["code"]) == (409, "not_here")  # answer it where it is shown
+        for route, request in (
+            ("query", {"prompt_id": f"{run['id']}-d1", "component": 0}),
+            ("search", {"prompt_id": run["prompt"]["id"], "component": 0, "query": "r"}),
+        ):
+            status, body = await api("POST", "runs", run["id"], route, body=request)
+            assert (status, body["error"]["code"]) == (409, "not_here"), route
+        status, body = await api("GET", "runs", run["id"])  # what its view shows, from the journal
+        assert body["run"]["logs"] == ["asking"]
+        assert [(n["message"], n["title"]) for n in body["run"]["notifications"]] == [
+            ("Survey open", "Hi")
+        ]
+        [entry] = body["run"]["transcript"]
+        assert entry["kind"] == "display" and entry["id"] == f"{run['id']}-d1"
+        assert entry["components"][0]["kind"] == "display.markdown"
 
         await km.shutdown_kernel(now=True)  # killed: the kernel cannot say goodbye
         await _until(
