@@ -208,7 +208,11 @@ async def test_cancel_stream_and_redirect(api: Api, jp_ws_fetch: Any) -> None:
 
     hop = await start(api, "hop")
     assert hop["status"] == "completed" and hop["redirect"]["action"] == "greet"
-    status, body = await api("GET", "runs", hop["redirect"]["run_id"])
+    for _ in range(100):  # the successor shows its prompt a moment after hop ends
+        status, body = await api("GET", "runs", hop["redirect"]["run_id"])
+        if body["run"]["status"] != "running":
+            break
+        await asyncio.sleep(0.05)
     assert body["run"]["status"] == "awaiting_input" and body["run"]["user"] == "alice"
     await api("POST", "runs", hop["redirect"]["run_id"], "cancel")
 
