@@ -14,6 +14,7 @@ live are journaled ``interrupted`` and the extension's kernels are shut down.
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
@@ -30,6 +31,12 @@ class IntervalNB(ExtensionApp):
     name = "interval_nb"
     description = "Interval-style internal tools, hosted in Jupyter"
     load_other_extensions = True
+
+    @default("static_paths")
+    def _default_static_paths(self) -> list[str]:
+        # The page-side renderer (runview.js/.css), served at {base_url}static/interval_nb/
+        # for the JupyterLab run tabs: the same files the notebook widgets carry.
+        return [str(Path(__file__).resolve().parent.parent / "static")]
 
     actions = List(
         Unicode(),

@@ -1,102 +1,123 @@
+/**
+ * interval-nb for JupyterLab: the Interval sidebar (actions and run history), a tab per run
+ * drawn by the same renderer as notebooks, and command-palette entries for every action.
+ */
 import {
+  ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { Dialog, ICommandPalette, showDialog } from '@jupyterlab/apputils';
-import { Widget } from '@lumino/widgets';
+import {
+  Dialog,
+  ICommandPalette,
+  MainAreaWidget,
+  Notification,
+  showDialog,
+  WidgetTracker
+} from '@jupyterlab/apputils';
+import { IDisposable } from '@lumino/disposable';
 
-/**
- * Command ids contributed by this extension.
- */
-export namespace CommandIDs {
-  export const openDocs = 'interval-nb:open-docs';
-}
+import { createAboutBody } from './about';
+import { IntervalApi } from './api';
+import { intervalIcon } from './icons';
+import { RunPanel } from './runpanel';
+import { CommandIDs, IntervalSidebar } from './sidebar';
 
-/**
- * Build the body of the "About" dialog with plain DOM nodes
- * (textContent only, no innerHTML).
- */
-function createAboutBody(): Widget {
-  const node = document.createElement('div');
-  node.className = 'inb-about';
-
-  const para = (text: string, className?: string): HTMLParagraphElement => {
-    const p = document.createElement('p');
-    p.textContent = text;
-    if (className) {
-      p.className = className;
-    }
-    return p;
-  };
-
-  const code = (text: string): HTMLElement => {
-    const c = document.createElement('code');
-    c.textContent = text;
-    return c;
-  };
-
-  const item = (...parts: (string | HTMLElement)[]): HTMLLIElement => {
-    const li = document.createElement('li');
-    li.append(...parts);
-    return li;
-  };
-
-  const steps = document.createElement('ol');
-  steps.append(
-    item(
-      'Define an action in a cell: an async function decorated with ',
-      code('@actions.action'),
-      ' (example below).'
-    ),
-    item(
-      'Start it by running ',
-      code('my_action.start()'),
-      ' in a cell and answer its prompts in the widget below the cell.'
-    ),
-    item(
-      'Lost the output (cleared or closed the cell)? Run ',
-      code('inb.runs()'),
-      ' to re-display the live runs.'
-    )
-  );
-  node.appendChild(steps);
-
-  const example = document.createElement('pre');
-  example.textContent = [
-    'import interval_nb as inb',
-    'actions = inb.Actions()',
-    '',
-    '@actions.action',
-    'async def my_action(io, ctx):',
-    '    name = await io.input.text("Your name")',
-    '    return f"Hello, {name}!"',
-    '',
-    'my_action.start()   # start a run',
-    'inb.runs()          # re-display the live runs'
-  ].join('\n');
-  node.appendChild(example);
-
-  node.appendChild(
-    para(
-      'Runs live in the kernel: restarting it ends them.',
-      'inb-about-hint'
-    )
-  );
-
-  return new Widget({ node });
-}
+const PALETTE_CATEGORY = 'Interval';
 
 /**
  * The interval-nb frontend plugin.
  */
 const plugin: JupyterFrontEndPlugin<void> = {
   id: 'interval-nb:plugin',
-  description: 'Interval NB helpers for JupyterLab (About dialog).',
+  description: 'Interval actions in JupyterLab: a sidebar of actions and runs, a tab per run.',
   autoStart: true,
-  optional: [ICommandPalette],
-  activate: (app: JupyterFrontEnd, palette: ICommandPalette | null) => {
-    app.commands.addCommand(CommandIDs.openDocs, {
-      label: 'Interval NB: About',
+  optional: [ICommandPalette, ILayoutRestorer],
+  activate: (
+    app: JupyterFrontEnd,
+    palette: ICommandPalette | null,
+    restorer: ILayoutRestorer | null
+  ) => {
+    if (app.name === 'Voila') {
+      // Voilà loads installed labextensions too, but a dashboard has no sidebar, and
+      // standalone Voilà has no interval API: dashboards use the launcher widget instead.
+      return;
+    }
+    const api = new IntervalApi();
+    const { commands, shell } = app;
+    const tracker = new WidgetTracker<MainAreaWidget<RunPanel>>({ namespace: 'interval-nb-run' });
+    const sidebar = new IntervalSidebar({ api, commands });
+    shell.add(sidebar, 'left', { rank: 650, type: 'Interval' });
+
+    /** Open (or bring forward) the tab of a run. */
+    const openRun = (id: string, label?: string): MainAreaWidget<RunPanel> => {
+      const open = tracker.find(w => w.content.runId === id);
+      if (open) {
+        shell.activateById(open.id);
+        return open;
+      }
+      const content = new RunPanel({ api, runId: id, label });
+      const widget = new MainAreaWidget({ content, reveal: content.load() });
+      widget.id = `inb-run-${id}`;
+      widget.title.icon = intervalIcon;
+      widget.addClass('inb-run-tab');
+      content.statusChanged.connect((_, run) => {
+        sidebar.refreshRuns();
+        if (run.redirect?.run_id) {
+          openRun(run.redirect.run_id); // ctx.redirect: the next action continues in a new tab
+        }
+      });
+      void tracker.add(widget);
+      shell.add(widget, 'main');
+      shell.activateById(widget.id);
+      return widget;
+    };
+
+    commands.addCommand(CommandIDs.runAction, {
+      label: args => (args.name ? `Run “${args.name}”` : 'Run an Interval action'),
+      caption: args => `Start a run of ${args.name ?? args.slug} in a new tab`,
+      icon: intervalIcon,
+      execute: async args => {
+        const slug = String(args.slug ?? '');
+        if (!slug) {
+          shell.activateById(sidebar.id);
+          return;
+        }
+        try {
+          const run = await api.start(slug);
+          sidebar.refreshRuns();
+          return openRun(run.id, run.title);
+        } catch (err) {
+          Notification.error(
+            `Could not start ${args.name ?? slug}: ${err instanceof Error ? err.message : err}`,
+            { autoClose: 8000 }
+          );
+        }
+      }
+    });
+
+    commands.addCommand(CommandIDs.openRun, {
+      label: args => (args.label ? `Open run “${args.label}”` : 'Open an Interval run'),
+      icon: intervalIcon,
+      execute: args => {
+        const id = String(args.id ?? '');
+        return id ? openRun(id, args.label ? String(args.label) : undefined) : undefined;
+      }
+    });
+
+    commands.addCommand(CommandIDs.refresh, {
+      label: 'Refresh Interval actions and runs',
+      execute: () => sidebar.refresh()
+    });
+
+    commands.addCommand(CommandIDs.showSidebar, {
+      label: 'Show Interval actions',
+      icon: intervalIcon,
+      execute: () => shell.activateById(sidebar.id)
+    });
+
+    commands.addCommand(CommandIDs.about, {
+      label: 'About Interval NB',
       caption: 'How to start and re-display Interval NB actions',
       execute: async () => {
         await showDialog({
@@ -107,9 +128,35 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
+    // One palette entry per action, rebuilt whenever the actions are (re)loaded.
+    let actionItems: IDisposable[] = [];
     if (palette) {
-      palette.addItem({ command: CommandIDs.openDocs, category: 'Interval NB' });
+      for (const command of [CommandIDs.showSidebar, CommandIDs.refresh, CommandIDs.about]) {
+        palette.addItem({ command, category: PALETTE_CATEGORY });
+      }
+      sidebar.actionsLoaded.connect((_, actions) => {
+        actionItems.forEach(item => item.dispose());
+        actionItems = actions.map(action =>
+          palette.addItem({
+            command: CommandIDs.runAction,
+            args: { slug: action.slug, name: action.name },
+            category: PALETTE_CATEGORY
+          })
+        );
+      });
     }
+
+    if (restorer) {
+      restorer.add(sidebar, sidebar.id);
+      // Run tabs come back after a reload, on the run's current (pending) prompt.
+      void restorer.restore(tracker, {
+        command: CommandIDs.openRun,
+        args: widget => ({ id: widget.content.runId, label: widget.content.title.label }),
+        name: widget => widget.content.runId
+      });
+    }
+
+    void app.restored.then(() => sidebar.loadActions());
   }
 };
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from .lab import contrast, use_dark_theme
 from .servers import Server, start_lab
 
 pytestmark = pytest.mark.browser
@@ -53,29 +54,6 @@ def execution_counts(page: Page) -> set[int]:
     """The execution counts shown in the (rendered) cells' prompts."""
     texts = code_cells(page).locator(".jp-InputArea-prompt").all_inner_texts()
     return {int(n) for t in texts for n in re.findall(r"\[(\d+)\]", t)}
-
-
-def use_dark_theme(page: Page) -> None:
-    page.locator(".lm-MenuBar-itemLabel", has_text="Settings").click()
-    page.locator(".lm-Menu-itemLabel", has_text="Theme").first.hover()
-    page.locator(".lm-Menu-itemLabel").get_by_text("JupyterLab Dark", exact=True).click()
-    expect(page.locator("body[data-jp-theme-light='false']")).to_have_count(1)
-    page.wait_for_timeout(500)  # let the theme's CSS variables apply
-
-
-def contrast(page: Page, element: Locator) -> float:
-    """WCAG contrast ratio between an element's text colour and its background."""
-    fg, bg = element.evaluate(
-        "e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]"
-    )
-
-    def luminance(css: str) -> float:
-        r, g, b = (int(float(x)) / 255 for x in re.findall(r"[\d.]+", css)[:3])
-        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
-        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
-    light, dark = sorted((luminance(fg), luminance(bg)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
 
 
 def test_quickstart_refund_flow(

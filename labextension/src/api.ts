@@ -1,0 +1,206 @@
+/**
+ * The client of the server extension's API under `{base_url}interval/api/`.
+ *
+ * Every URL is built from `ServerConnection.makeSettings()`, so the extension works under a
+ * JupyterHub `base_url` and behind Lab's own authentication (token header, XSRF cookie).
+ */
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+/** An action the server serves (`GET actions`). */
+export interface IActionInfo {
+  slug: string;
+  name: string;
+  description: string;
+  registry: string;
+}
+
+/** A registry the server could not load (`GET actions` → `errors`). */
+export interface IRegistryError {
+  registry: string;
+  message: string;
+}
+
+/** The statuses a run goes through (DESIGN §2). */
+export type RunStatus =
+  | 'pending'
+  | 'running'
+  | 'awaiting_input'
+  | 'completed'
+  | 'failed'
+  | 'cancelled'
+  | 'interrupted';
+
+/** Statuses after which nothing changes any more. */
+export const TERMINAL: ReadonlySet<string> = new Set([
+  'completed',
+  'failed',
+  'cancelled',
+  'interrupted'
+]);
+
+/** A run as the API shows it; `transcript`/`logs`/`notifications` only on a single run. */
+export interface IRun {
+  id: string;
+  action: string;
+  title: string;
+  status: RunStatus;
+  user: string;
+  params: Record<string, unknown>;
+  created: string | null;
+  updated: string | null;
+  prompt: Record<string, unknown> | null;
+  loading: Record<string, unknown> | null;
+  result: unknown;
+  error: Record<string, unknown> | null;
+  source: 'api' | 'notebook' | 'voila' | string;
+  redirect: { action: string; run_id: string } | null;
+  transcript?: unknown[];
+  logs?: string[];
+  notifications?: unknown[];
+}
+
+/** One entry of a run's journal (`GET runs/{id}/events`). */
+export interface IRunEvent {
+  seq: number;
+  time: string | number;
+  event: string;
+  [key: string]: unknown;
+}
+
+/** A page of the history (`GET runs`). */
+export interface IRunPage {
+  runs: IRun[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** An error answered by the API: `{"error": {"code", "message"}}` with its HTTP status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: Record<string, unknown> = {}
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Talks to one Jupyter server's interval API. */
+export class IntervalApi {
+  constructor(
+    readonly settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  ) {}
+
+  /** The API root, e.g. `/user/ana/interval/api/`. */
+  url(...parts: string[]): string {
+    return URLExt.join(
+      this.settings.baseUrl,
+      'interval/api',
+      ...parts.map(encodeURIComponent)
+    );
+  }
+
+  /** Where the server extension serves the page-side renderer and its styles. */
+  staticUrl(file: string): string {
+    return URLExt.join(this.settings.baseUrl, 'static/interval_nb', file);
+  }
+
+  async actions(): Promise<{ actions: IActionInfo[]; errors: IRegistryError[] }> {
+    return this.request('GET', this.url('actions'));
+  }
+
+  /** Start a run; with `wait` 0 the reply comes at once and the stream brings the rest. */
+  async start(slug: string, params: Record<string, unknown> = {}, wait = 0): Promise<IRun> {
+    const reply = await this.request<{ run: IRun }>(
+      'POST',
+      this.url('actions', slug, 'runs') + `?wait=${wait}`,
+      { params }
+    );
+    return reply.run;
+  }
+
+  async runs(query: { status?: string; limit?: number } = {}): Promise<IRunPage> {
+    const search = new URLSearchParams();
+    if (query.status) {
+      search.set('status', query.status);
+    }
+    search.set('limit', String(query.limit ?? 50));
+    return this.request('GET', this.url('runs') + '?' + search.toString());
+  }
+
+  async run(id: string): Promise<IRun> {
+    return (await this.request<{ run: IRun }>('GET', this.url('runs', id))).run;
+  }
+
+  async events(id: string): Promise<IRunEvent[]> {
+    return (await this.request<{ events: IRunEvent[] }>('GET', this.url('runs', id, 'events')))
+      .events;
+  }
+
+  /** Send an answer; the run's next state arrives on its stream (`wait=0`). */
+  async answer(id: string, answer: Record<string, unknown>): Promise<IRun> {
+    const reply = await this.request<{ run: IRun }>(
+      'POST',
+      this.url('runs', id, 'answer') + '?wait=0',
+      answer
+    );
+    return reply.run;
+  }
+
+  async cancel(id: string): Promise<IRun> {
+    return (await this.request<{ run: IRun }>('POST', this.url('runs', id, 'cancel') + '?wait=0'))
+      .run;
+  }
+
+  /** A table page or search results for a prompt's component; the reply the page routes. */
+  async ask(id: string, kind: 'query' | 'search', body: Record<string, unknown>): Promise<unknown> {
+    return (await this.request<{ reply: unknown }>('POST', this.url('runs', id, kind), body)).reply;
+  }
+
+  /** Open the run's WebSocket stream (`{"type": "state"}` first, then updates). */
+  stream(id: string): WebSocket {
+    const url = URLExt.join(this.settings.wsUrl, 'interval/api', 'runs', encodeURIComponent(id), 'stream');
+    // Same authentication as Lab's own kernel websockets: the token as a query parameter
+    // when the page was opened with one (cookies cover the rest).
+    const token = this.settings.token;
+    const authed = token && this.settings.appendToken ? `${url}?token=${encodeURIComponent(token)}` : url;
+    return new this.settings.WebSocket(authed);
+  }
+
+  private async request<T>(method: string, url: string, body?: unknown): Promise<T> {
+    const init: RequestInit = { method };
+    if (body !== undefined) {
+      init.body = JSON.stringify(body);
+      init.headers = { 'Content-Type': 'application/json' };
+    }
+    let response: Response;
+    try {
+      response = await ServerConnection.makeRequest(url, init, this.settings);
+    } catch (err) {
+      throw new ApiError(0, 'network', `Cannot reach the Jupyter server: ${String(err)}`);
+    }
+    const text = await response.text();
+    let data: Record<string, unknown> = {};
+    if (text) {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        data = {};
+      }
+    }
+    if (!response.ok) {
+      const error = (data.error ?? {}) as { code?: string; message?: string };
+      throw new ApiError(
+        response.status,
+        error.code ?? 'http_' + response.status,
+        error.message ?? `${response.status} ${response.statusText}`,
+        data
+      );
+    }
+    return data as T;
+  }
+}

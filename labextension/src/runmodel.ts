@@ -1,0 +1,329 @@
+/**
+ * A run's state kept current from the API, shaped like the anywidget model the RunView
+ * renderer (`interval_nb/static/runview.js`) draws in notebooks.
+ *
+ * The renderer reads traits with `get()`, listens to `change` and `msg:custom`, and sends
+ * `answer` / `cancel` / `query` / `search` messages with `send()`. Here the traits come from
+ * `GET runs/{id}` and the run's WebSocket stream, and the messages become REST calls, so the
+ * same renderer draws the run in a JupyterLab tab, with no kernel of the tab's own.
+ */
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { ApiError, IntervalApi, IRun, TERMINAL } from './api';
+
+type Listener = (...args: unknown[]) => void;
+
+/** Longest wait between two attempts to reconnect a dropped stream. */
+const MAX_RECONNECT_MS = 10000;
+
+/** Fields of a stream update that replace the state, and those that append to it. */
+const REPLACED = ['status', 'prompt', 'loading', 'result', 'error', 'redirect'] as const;
+const APPENDED = ['logs', 'notifications', 'transcript'] as const;
+
+/** The state of one run as the renderer expects its traits. */
+interface ITraits {
+  run_id: string;
+  title: string;
+  status: string;
+  prompt: Record<string, unknown> | null;
+  transcript: unknown[];
+  loading: Record<string, unknown> | null;
+  logs: string[];
+  notifications: unknown[];
+  result: unknown;
+  error: Record<string, unknown> | null;
+  cancel_reason: string;
+}
+
+/**
+ * One run, followed live while it can change.
+ *
+ * Runs that live in a notebook or dashboard kernel are shown read-only: their prompt must be
+ * answered where it is displayed (the API answers 409 `not_here`), so `prompt` is withheld.
+ */
+export class RunModel {
+  constructor(
+    readonly api: IntervalApi,
+    readonly runId: string
+  ) {}
+
+  /** The last run object the API gave (undefined until the first load). */
+  get run(): IRun | undefined {
+    return this._run;
+  }
+
+  /** Whether the run is answered elsewhere (a notebook or a Voilà page). */
+  get isElsewhere(): boolean {
+    return !!this._run && this._run.source !== 'api' && !TERMINAL.has(this._run.status);
+  }
+
+  /** Emitted after every change of the run (status, prompt, progress, logs…). */
+  get changed(): ISignal<this, IRun> {
+    return this._changed;
+  }
+
+  /** Emitted when a request of the page failed (the message says what to do). */
+  get failed(): ISignal<this, string> {
+    return this._failed;
+  }
+
+  /** Load the run and, while it can change, follow its stream. */
+  async connect(): Promise<void> {
+    this.apply(await this.api.run(this.runId));
+    this.follow();
+  }
+
+  // -- the anywidget model interface the renderer uses -----------------------------------------
+
+  get(name: string): unknown {
+    return (this.traits() as unknown as Record<string, unknown>)[name];
+  }
+
+  on(event: string, fn: Listener): void {
+    const set = this._listeners.get(event) ?? new Set<Listener>();
+    set.add(fn);
+    this._listeners.set(event, set);
+  }
+
+  off(event: string, fn?: Listener): void {
+    if (fn) {
+      this._listeners.get(event)?.delete(fn);
+    } else {
+      this._listeners.delete(event);
+    }
+  }
+
+  /** A message from the renderer: answers, cancels, table queries and searches. */
+  send(msg: unknown, _callbacks?: unknown, buffers?: ArrayBuffer[]): void {
+    if (!msg || typeof msg !== 'object') {
+      return;
+    }
+    const { type, ...body } = msg as Record<string, unknown>;
+    if (type === 'answer') {
+      void this.answer(body, buffers ?? []);
+    } else if (type === 'cancel') {
+      void this.cancel();
+    } else if (type === 'query' || type === 'search') {
+      void this.ask(type, body);
+    }
+  }
+
+  /** Stop following the run. */
+  dispose(): void {
+    this._disposed = true;
+    clearTimeout(this._retry);
+    this._socket?.close();
+    this._socket = null;
+    this._listeners.clear();
+    Signal.clearData(this);
+  }
+
+  // -- requests -------------------------------------------------------------------------------
+
+  private async answer(body: Record<string, unknown>, buffers: ArrayBuffer[]): Promise<void> {
+    const values = Array.isArray(body.values) ? body.values.map(v => withFiles(v, buffers)) : body.values;
+    try {
+      await this.api.answer(this.runId, { ...body, values });
+    } catch (err) {
+      // 422: the stream re-shows the prompt with its errors. Anything else: say so and
+      // reload the state, so the form is not left waiting for an answer that went nowhere.
+      if (err instanceof ApiError && err.status === 422) {
+        return;
+      }
+      this.fail(err, 'Your answer was not sent');
+      await this.reload();
+    }
+  }
+
+  private async cancel(): Promise<void> {
+    try {
+      this.apply(await this.api.cancel(this.runId));
+    } catch (err) {
+      this.fail(err, 'The run could not be cancelled');
+      await this.reload();
+    }
+  }
+
+  private async ask(kind: 'query' | 'search', body: Record<string, unknown>): Promise<void> {
+    try {
+      const reply = await this.api.ask(this.runId, kind, body);
+      this.emit('msg:custom', reply);
+    } catch (err) {
+      // The renderer waits for a reply with this request id: give it the error to show.
+      const message = err instanceof Error ? err.message : String(err);
+      this.emit('msg:custom', {
+        type: kind === 'query' ? 'query_error' : 'search_error',
+        prompt_id: body.prompt_id,
+        component: body.component,
+        request_id: body.request_id,
+        message
+      });
+    }
+  }
+
+  // -- state ----------------------------------------------------------------------------------
+
+  private follow(): void {
+    if (this._disposed || !this._run || TERMINAL.has(this._run.status) || this._socket) {
+      return;
+    }
+    const socket = this.api.stream(this.runId);
+    this._socket = socket;
+    socket.onmessage = event => {
+      this._attempts = 0;
+      let data: Record<string, unknown>;
+      try {
+        data = JSON.parse(String(event.data));
+      } catch {
+        return;
+      }
+      if (data.type === 'state' && data.run) {
+        this.apply(data.run as IRun);
+      } else if (data.type === 'update') {
+        this.merge(data);
+      }
+    };
+    socket.onclose = () => {
+      if (this._socket !== socket) {
+        return;
+      }
+      this._socket = null;
+      if (this._disposed || (this._run && TERMINAL.has(this._run.status))) {
+        return;
+      }
+      // The server closes the stream when the run ends; otherwise it dropped (a restart,
+      // a network blip): reload the state and follow again, backing off.
+      const delay = Math.min(MAX_RECONNECT_MS, 500 * 2 ** this._attempts++);
+      this._retry = window.setTimeout(() => void this.reload(), delay);
+    };
+  }
+
+  private async reload(): Promise<void> {
+    if (this._disposed) {
+      return;
+    }
+    try {
+      this.apply(await this.api.run(this.runId));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) {
+        this.fail(err, 'This run is no longer in the history');
+        return;
+      }
+    }
+    this.follow();
+  }
+
+  private apply(run: IRun): void {
+    this._run = { ...run };
+    this._state = {
+      transcript: run.transcript ?? this._state.transcript,
+      logs: run.logs ?? this._state.logs,
+      notifications: run.notifications ?? this._state.notifications
+    };
+    this.changedNow();
+  }
+
+  private merge(update: Record<string, unknown>): void {
+    if (!this._run) {
+      return;
+    }
+    const run = this._run as unknown as Record<string, unknown>;
+    for (const key of REPLACED) {
+      if (key in update) {
+        run[key] = update[key];
+      }
+    }
+    if (run.status === 'pending') {
+      run.status = 'running';
+    }
+    if (TERMINAL.has(String(run.status))) {
+      run.prompt = null;
+    }
+    for (const key of APPENDED) {
+      const added = update[key];
+      if (Array.isArray(added) && added.length) {
+        this._state = { ...this._state, [key]: [...(this._state[key] as unknown[]), ...added] };
+      }
+    }
+    run.updated = new Date().toISOString();
+    this.changedNow();
+  }
+
+  private traits(): ITraits {
+    const run = this._run;
+    return {
+      run_id: this.runId,
+      title: run?.title ?? '',
+      status: run?.status ?? 'pending',
+      prompt: run && !this.isElsewhere ? run.prompt : null,
+      transcript: this._state.transcript,
+      loading: run?.loading ?? null,
+      logs: this._state.logs,
+      notifications: this._state.notifications,
+      result: run?.result ?? null,
+      error: run?.error ?? null,
+      cancel_reason: run?.status === 'cancelled' ? 'Cancelled' : ''
+    };
+  }
+
+  private changedNow(): void {
+    this.emit('change');
+    if (this._run) {
+      this._changed.emit(this._run);
+    }
+  }
+
+  private emit(event: string, ...args: unknown[]): void {
+    for (const fn of [...(this._listeners.get(event) ?? [])]) {
+      try {
+        fn(...args);
+      } catch (err) {
+        console.error('interval_nb: a run view listener failed', err);
+      }
+    }
+  }
+
+  private fail(err: unknown, what: string): void {
+    const why = err instanceof Error ? err.message : String(err);
+    this._failed.emit(`${what}: ${why}`);
+  }
+
+  private _run: IRun | undefined;
+  private _state: { transcript: unknown[]; logs: string[]; notifications: unknown[] } = {
+    transcript: [],
+    logs: [],
+    notifications: []
+  };
+  private _listeners = new Map<string, Set<Listener>>();
+  private _socket: WebSocket | null = null;
+  private _attempts = 0;
+  private _retry = 0;
+  private _disposed = false;
+  private _changed = new Signal<this, IRun>(this);
+  private _failed = new Signal<this, string>(this);
+}
+
+/**
+ * Files picked in the page travel as binary buffers in a widget message
+ * (`{name, type, size, buffer: i}`); over REST they go inline as base64.
+ */
+function withFiles(value: unknown, buffers: ArrayBuffer[]): unknown {
+  if (!Array.isArray(value) || !value.every(v => v && typeof v === 'object' && 'buffer' in v)) {
+    return value;
+  }
+  return value.map(ref => {
+    const { buffer, ...file } = ref as Record<string, unknown>;
+    const data = typeof buffer === 'number' ? buffers[buffer] : undefined;
+    return data ? { ...file, base64: toBase64(data) } : file;
+  });
+}
+
+function toBase64(buffer: ArrayBuffer): string {
+  const bytes = new Uint8Array(buffer);
+  let binary = '';
+  const chunk = 0x8000;
+  for (let i = 0; i < bytes.length; i += chunk) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  }
+  return btoa(binary);
+}

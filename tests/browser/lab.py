@@ -1,0 +1,38 @@
+"""Helpers for driving JupyterLab in the browser tests (theme, contrast)."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Locator, Page, expect
+
+
+def use_dark_theme(page: Page) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text="Settings").click()
+    page.locator(".lm-Menu-itemLabel", has_text="Theme").first.hover()
+    page.locator(".lm-Menu-itemLabel").get_by_text("JupyterLab Dark", exact=True).click()
+    expect(page.locator("body[data-jp-theme-light='false']")).to_have_count(1)
+    page.wait_for_timeout(500)  # let the theme's CSS variables apply
+
+
+def contrast(page: Page, element: Locator) -> float:
+    """WCAG contrast ratio between an element's text colour and its background."""
+    # the background is the first opaque one from the element up (text often sits on its parent's)
+    fg, bg = element.evaluate(
+        """e => {
+            const fg = getComputedStyle(e).color;
+            for (let n = e; n; n = n.parentElement) {
+                const bg = getComputedStyle(n).backgroundColor;
+                if (bg && bg !== 'transparent' && !/rgba\\(.*,\\s*0\\)$/.test(bg)) return [fg, bg];
+            }
+            return [fg, 'rgb(255, 255, 255)'];
+        }"""
+    )
+
+    def luminance(css: str) -> float:
+        r, g, b = (int(float(x)) / 255 for x in re.findall(r"[\d.]+", css)[:3])
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    light, dark = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
