@@ -74,6 +74,7 @@ def _prepare_root(tmp: Path, notebooks: list[str], files: dict[str, str] | None 
     for name in notebooks:
         shutil.copy(NOTEBOOKS / name, root / name)
     for name, text in (files or {}).items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text)
     return root
 
@@ -93,6 +94,7 @@ def _env(tmp: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["JUPYTER_RUNTIME_DIR"] = str(tmp / "runtime")
     env["JUPYTER_DATA_DIR_TEST"] = str(tmp)
+    env["INTERVAL_NB_STORE"] = str(tmp / "runs.sqlite")  # each server its own run history
     env["PYTHONPATH"] = os.pathsep.join(
         [str(Path(__file__).resolve().parents[2]), env.get("PYTHONPATH", "")]
     )
@@ -104,10 +106,12 @@ def start_lab(
     notebooks: list[str],
     files: dict[str, str] | None = None,
     extra_args: Sequence[str] = (),
+    base_url: str = "/",
 ) -> Server:
     """Start ``jupyter lab`` serving ``notebooks`` (and extra ``files``) from a temp root.
 
-    ``extra_args`` go on the command line (e.g. ``--IntervalNB.actions=...``).
+    ``extra_args`` go on the command line (e.g. ``--IntervalNB.actions=...``); with a
+    ``base_url`` such as ``/user/ana/`` (JupyterHub's shape) the returned ``url`` includes it.
     """
     root = _prepare_root(tmp, notebooks, files)
     port, token = free_port(), secrets.token_hex(16)
@@ -126,12 +130,14 @@ def start_lab(
         f"--LabApp.user_settings_dir={_quiet_lab_settings(tmp)}",
         f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
         "--ServerApp.open_browser=False",
+        f"--ServerApp.base_url={base_url}",
         *extra_args,
     ]
     process = subprocess.Popen(
         cmd, stdout=log_file, stderr=subprocess.STDOUT, env=_env(tmp), start_new_session=True
     )
-    server = Server(f"http://127.0.0.1:{port}", token, root, process, log, log_file)
+    url = f"http://127.0.0.1:{port}{base_url.rstrip('/')}"
+    server = Server(url, token, root, process, log, log_file)
     _wait_up(server, "/api/status")
     return server
 

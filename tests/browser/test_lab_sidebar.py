@@ -25,10 +25,10 @@ pytestmark = pytest.mark.browser
 EXAMPLES = NOTEBOOKS / "examples"
 
 
-@pytest.fixture
-def lab(tmp_path: Path) -> Iterator[Server]:
+def start_sidebar_lab(tmp_path: Path, base_url: str = "/") -> Server:
+    """JupyterLab whose server extension serves the examples, with its own run history."""
     files = {f"examples/{p.name}": p.read_text() for p in sorted(EXAMPLES.glob("*.py"))}
-    server = start_lab(
+    return start_lab(
         tmp_path,
         [],
         files,
@@ -36,7 +36,23 @@ def lab(tmp_path: Path) -> Iterator[Server]:
             "--IntervalNB.actions=examples/support_tools.py",
             f"--IntervalNB.store_path={tmp_path / 'runs.sqlite'}",
         ],
+        base_url=base_url,
     )
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> Iterator[Server]:
+    server = start_sidebar_lab(tmp_path)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def hub_lab(tmp_path: Path) -> Iterator[Server]:
+    """The same under a JupyterHub-style base URL: every request must be built from it."""
+    server = start_sidebar_lab(tmp_path, base_url="/user/ana/")
     try:
         yield server
     finally:
@@ -152,10 +168,10 @@ def test_refund_from_sidebar_survives_reload(
 
 
 def test_waiting_run_reattaches_from_history(
-    lab: Server, page: Page, artefacts: Path, console_errors: Any
+    hub_lab: Server, page: Page, artefacts: Path, console_errors: Any
 ) -> None:
     page.set_viewport_size({"width": 1400, "height": 900})
-    sidebar = open_lab(page, lab)
+    sidebar = open_lab(page, hub_lab)
 
     # every action is in the command palette
     # let the start-up focus settle in the launcher first: the modal palette closes on blur
