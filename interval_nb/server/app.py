@@ -20,7 +20,7 @@ from typing import Any
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Dict, Enum, Float, Int, List, Unicode, default
 
-from ..store import default_path
+from ..store import configured_path, default_path
 from .handlers import routes
 from .service import RunService
 
@@ -119,8 +119,9 @@ class IntervalNB(ExtensionApp):
     store_path = Unicode(
         help=(
             "SQLite file of the run history, shared with every kernel that journals runs "
-            "(default: <jupyter data dir>/interval_nb/runs.sqlite). Kernels started by the "
-            "extension get it in INTERVAL_NB_STORE / KERNEL_INTERVAL_NB_STORE."
+            "(default: $INTERVAL_NB_STORE if set, the file notebook kernels started from this "
+            "server journal to, else <jupyter data dir>/interval_nb/runs.sqlite). Kernels "
+            "started by the extension get it in INTERVAL_NB_STORE / KERNEL_INTERVAL_NB_STORE."
         ),
     ).tag(config=True)
 
@@ -159,7 +160,9 @@ class IntervalNB(ExtensionApp):
 
     @default("store_path")
     def _default_store_path(self) -> str:
-        return str(default_path())
+        # Notebook kernels inherit the server's environment and journal to INTERVAL_NB_STORE
+        # when it is set: the history must read that same file.
+        return str(configured_path() or default_path())
 
     service: RunService
 
