@@ -70,6 +70,8 @@ class Launcher(ipywidgets.VBox):  # type: ignore[misc]
             log.warning("launcher: no action %r", str(slug)[:100])
             return
         self.start(slug)
+        if self.cards.comm is not None:
+            self.cards.send({"type": "started", "slug": slug})  # the card's button is free again
 
     def start(self, slug: str) -> Run:
         """Start ``slug`` as if its card was clicked; its view appears below the cards."""

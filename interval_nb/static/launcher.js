@@ -1,9 +1,11 @@
 // Launcher: a searchable grid of action cards (interval_nb `actions.show()`).
 // Traits: `title` (str) and `actions` ([{slug, name, description}]). Clicking Run sends
-// `{type: "start", slug}`; the kernel starts the run and shows its RunView below the cards.
+// `{type: "start", slug}`; the kernel starts the run, shows its RunView below the cards and
+// answers `{type: "started", slug}`, which gives the button back (so a double click cannot
+// start two runs, and the button never stays "Starting…" longer than the start takes).
 // Plain DOM, no imports. CSS is global in anywidget, so every class is `inb-launcher…`.
 
-const START_COOLDOWN_MS = 1500;   // a second click right away would start a second run
+const START_TIMEOUT_MS = 5000;    // no "started" from the kernel by then: let the person retry
 
 function h(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -35,13 +37,23 @@ function render({ model, el }) {
   let cards = [];
   const timers = new Set();
 
+  function ready(btn) {
+    btn.disabled = false;
+    btn.textContent = "Run";
+  }
+
   function start(slug, btn) {
     btn.disabled = true;
     btn.textContent = "Starting…";
     model.send({ type: "start", slug });
-    const t = setTimeout(() => { timers.delete(t); btn.disabled = false; btn.textContent = "Run"; }, START_COOLDOWN_MS);
+    const t = setTimeout(() => { timers.delete(t); ready(btn); }, START_TIMEOUT_MS);
     timers.add(t);
   }
+
+  const onCustom = (msg) => {
+    if (!msg || msg.type !== "started") return;
+    for (const c of cards) if (c.slug === msg.slug) ready(c.run);
+  };
 
   function card(action) {
     const name = String(action.name ?? action.slug ?? "");
@@ -53,7 +65,7 @@ function render({ model, el }) {
       h("div", { class: "inb-launcher-name", text: name }),
       h("div", { class: description ? "inb-launcher-desc" : "inb-launcher-desc inb-launcher-desc-none", text: description || "No description." }),
       h("div", { class: "inb-launcher-foot" }, run));
-    return { node, search: `${name} ${description} ${action.slug ?? ""}`.toLowerCase(), run };
+    return { node, slug: action.slug, search: `${name} ${description} ${action.slug ?? ""}`.toLowerCase(), run };
   }
 
   function filter() {
@@ -105,9 +117,14 @@ function render({ model, el }) {
   if (document.body) themeWatch.observe(document.body, { attributes: true, attributeFilter: themeAttrs });
 
   model.on("change", draw);
+  model.on("msg:custom", onCustom);
   draw();
   requestAnimationFrame(applyColorScheme);
-  return () => { for (const t of timers) clearTimeout(t); themeWatch.disconnect(); };
+  return () => {
+    for (const t of timers) clearTimeout(t);
+    themeWatch.disconnect();
+    if (typeof model.off === "function") model.off("msg:custom", onCustom);
+  };
 }
 
 export default { render };

@@ -59,6 +59,11 @@ async def test_launcher_card_starts_a_run_that_can_be_answered(fe: HeadlessFront
         what="the run's view under the launcher",
     )
     view = RunViewHandle(fe, _children(box)[0])
+    # the card's button is given back as soon as the run started (no fixed cool-down)
+    started = await fe.wait_for(
+        lambda _models: fe.model_customs.get(cards_id), STEP, what="the card's 'started' reply"
+    )
+    assert started == [{"type": "started", "slug": "greet"}]
     prompt = await view.wait_prompt(kind="input.text", timeout=STEP)
     assert prompt["components"][0]["label"] == "Who?"
     await view.answer("Grace")
