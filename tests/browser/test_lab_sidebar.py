@@ -25,15 +25,32 @@ pytestmark = pytest.mark.browser
 EXAMPLES = NOTEBOOKS / "examples"
 
 
-def start_sidebar_lab(tmp_path: Path, base_url: str = "/") -> Server:
+UPLOAD_TOOLS = """
+import interval_nb as inb
+
+actions = inb.Actions()
+
+@actions.action(name="Import customers", description="Count the rows of a CSV file.")
+async def import_customers(io, ctx):
+    upload = await io.input.file("Customer list", allowed_extensions=[".csv"])
+    rows = [line for line in upload.text().splitlines()[1:] if line.strip()]
+    return {"file": upload.name, "bytes": upload.size, "customers": len(rows)}
+"""
+
+
+def start_sidebar_lab(tmp_path: Path, base_url: str = "/", upload_tools: bool = False) -> Server:
     """JupyterLab whose server extension serves the examples, with its own run history."""
     files = {f"examples/{p.name}": p.read_text() for p in sorted(EXAMPLES.glob("*.py"))}
+    registries = ["examples/support_tools.py"]
+    if upload_tools:
+        files["upload_tools.py"] = UPLOAD_TOOLS
+        registries.append("upload_tools.py")
     return start_lab(
         tmp_path,
         [],
         files,
         extra_args=[
-            "--IntervalNB.actions=examples/support_tools.py",
+            *(f"--IntervalNB.actions={registry}" for registry in registries),
             f"--IntervalNB.store_path={tmp_path / 'runs.sqlite'}",
         ],
         base_url=base_url,
@@ -52,7 +69,7 @@ def lab(tmp_path: Path) -> Iterator[Server]:
 @pytest.fixture
 def hub_lab(tmp_path: Path) -> Iterator[Server]:
     """The same under a JupyterHub-style base URL: every request must be built from it."""
-    server = start_sidebar_lab(tmp_path, base_url="/user/ana/")
+    server = start_sidebar_lab(tmp_path, base_url="/user/ana/", upload_tools=True)
     try:
         yield server
     finally:
@@ -226,5 +243,20 @@ def test_waiting_run_reattaches_from_history(
     view.get_by_role("button", name="Create account").click()
     expect(view.locator(".inb-rv-result")).to_be_visible(timeout=20_000)
     expect(sidebar.locator(".inb-sb-run[data-status='completed']")).to_have_count(1, timeout=20_000)
+
+    # a file picked in the tab reaches the action (sent inline through the API)
+    sidebar.locator(".inb-sb-action[data-slug='import_customers']").click()
+    expect(page.locator(".inb-panel:visible .inb-rv-title")).to_have_text("Import customers")
+    view = current_run_view(page)
+    expect(view).to_contain_text("Customer list", timeout=20_000)
+    csv = "email,name\nana@example.com,Ana\nbo@example.com,Bo\ncy@example.com,Cy\n"
+    view.locator("input[type=file]").set_input_files(
+        files=[{"name": "customers.csv", "mimeType": "text/csv", "buffer": csv.encode()}]
+    )
+    view.get_by_role("button", name="Submit").click()
+    result = view.locator(".inb-rv-result")
+    expect(result).to_be_visible(timeout=20_000)
+    expect(result).to_contain_text("customers.csv")
+    expect(result).to_contain_text(str(len(csv.encode())))
     # the refused answer is a 422 from the API, which Chromium logs as a failed resource load
     assert [e for e in console_errors if "status of 422" not in e] == []
