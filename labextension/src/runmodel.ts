@@ -262,7 +262,9 @@ export class RunModel {
       notifications: this._state.notifications,
       result: run?.result ?? null,
       error: run?.error ?? null,
-      cancel_reason: run?.status === 'cancelled' ? 'Cancelled' : ''
+      // An interrupted run says why (its kernel died, the server stopped…); a cancelled one
+      // gets the renderer's own wording.
+      cancel_reason: run?.status === 'interrupted' ? String(run.error?.message ?? '') : ''
     };
   }
 
