@@ -115,30 +115,59 @@ def start_lab(
     """
     root = _prepare_root(tmp, notebooks, files)
     port, token = free_port(), secrets.token_hex(16)
-    log = tmp / "lab.log"
-    log_file = log.open("wb")
     cmd = [
         sys.executable,
         "-m",
         "jupyterlab",
-        "--no-browser",
-        "--allow-root",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
+        *_server_args(port, token, root),
         f"--LabApp.user_settings_dir={_quiet_lab_settings(tmp)}",
         f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
         "--ServerApp.open_browser=False",
         f"--ServerApp.base_url={base_url}",
         *extra_args,
     ]
+    return _launch(tmp, "lab", cmd, _env(tmp), root, port, token, base_url=base_url)
+
+
+def _server_args(port: int, token: str, root: Path) -> list[str]:
+    """The command-line arguments every Jupyter server here gets (loopback, token, root, root user)."""
+    return [
+        "--no-browser",
+        "--allow-root",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+    ]
+
+
+def _launch(
+    tmp: Path,
+    name: str,
+    cmd: list[str],
+    env: dict[str, str],
+    root: Path,
+    port: int,
+    token: str,
+    *,
+    base_url: str = "/",
+    health: str = "/api/status",
+    cwd: Path | None = None,
+) -> Server:
+    """Start ``cmd`` in its own process group (logging to ``<tmp>/<name>.log``) and wait until up."""
+    log = tmp / f"{name}.log"
+    log_file = log.open("wb")
     process = subprocess.Popen(
-        cmd, stdout=log_file, stderr=subprocess.STDOUT, env=_env(tmp), start_new_session=True
+        cmd,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
+        cwd=cwd,
     )
     url = f"http://127.0.0.1:{port}{base_url.rstrip('/')}"
     server = Server(url, token, root, process, log, log_file)
-    _wait_up(server, "/api/status")
+    _wait_up(server, health)
     return server
 
 
@@ -185,8 +214,6 @@ def start_voila(
     if config is not None:
         shutil.copy(config, root / "voila.json")
     port, token = free_port(), secrets.token_hex(16)
-    log = tmp / "voila.log"
-    log_file = log.open("wb")
     cmd = [
         sys.executable,
         "-m",
@@ -197,17 +224,7 @@ def start_voila(
         f"--token={token}",
         str(root / notebook),
     ]
-    process = subprocess.Popen(
-        cmd,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-        env=_voila_env(tmp),
-        start_new_session=True,
-        cwd=root,
-    )
-    server = Server(f"http://127.0.0.1:{port}", token, root, process, log, log_file)
-    _wait_up(server, "/")
-    return server
+    return _launch(tmp, "voila", cmd, _voila_env(tmp), root, port, token, health="/", cwd=root)
 
 
 def start_jupyter_server(
@@ -224,28 +241,5 @@ def start_jupyter_server(
     root = _prepare_root(tmp, notebooks)
     _copy_dirs(root, dirs)
     port, token = free_port(), secrets.token_hex(16)
-    log = tmp / "server.log"
-    log_file = log.open("wb")
-    cmd = [
-        sys.executable,
-        "-m",
-        "jupyter_server",
-        "--no-browser",
-        "--allow-root",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
-        *extra_args,
-    ]
-    process = subprocess.Popen(
-        cmd,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-        env=_voila_env(tmp),
-        start_new_session=True,
-        cwd=root,
-    )
-    server = Server(f"http://127.0.0.1:{port}", token, root, process, log, log_file)
-    _wait_up(server, "/api/status")
-    return server
+    cmd = [sys.executable, "-m", "jupyter_server", *_server_args(port, token, root), *extra_args]
+    return _launch(tmp, "server", cmd, _voila_env(tmp), root, port, token)

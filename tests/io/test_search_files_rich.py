@@ -163,7 +163,9 @@ def test_video_widget_and_figure_definitions() -> None:
 
 @actions.action
 async def pick_many(io, ctx):
-    return await io.search("Team", on_search=lambda q: [dict(u) for u in USERS if q in u["email"]]).multiple()
+    return await io.search(
+        "Team", on_search=lambda q: [dict(u) for u in USERS if q in u["email"]]
+    ).multiple()
 
 
 async def test_the_same_result_keeps_its_key_across_searches() -> None:
