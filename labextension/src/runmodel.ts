@@ -16,6 +16,9 @@ type Listener = (...args: unknown[]) => void;
 /** Longest wait between two attempts to reconnect a dropped stream. */
 const MAX_RECONNECT_MS = 10000;
 
+/** How often a run shown elsewhere (a notebook, a dashboard) is re-read from the history. */
+const ELSEWHERE_POLL_MS = 5000;
+
 /** Fields of a stream update that replace the state, and those that append to it. */
 const REPLACED = ['status', 'prompt', 'loading', 'result', 'error', 'redirect'] as const;
 const APPENDED = ['logs', 'notifications', 'transcript'] as const;
@@ -167,10 +170,14 @@ export class RunModel {
     if (this._disposed || !this._run || TERMINAL.has(this._run.status) || this._socket) {
       return;
     }
+    if (this.isElsewhere) {
+      // The server only streams runs it started; a notebook's run is re-read from the history.
+      this._retry = window.setTimeout(() => void this.reload(), ELSEWHERE_POLL_MS);
+      return;
+    }
     const socket = this.api.stream(this.runId);
     this._socket = socket;
     socket.onmessage = event => {
-      this._attempts = 0;
       let data: Record<string, unknown>;
       try {
         data = JSON.parse(String(event.data));
@@ -180,6 +187,7 @@ export class RunModel {
       if (data.type === 'state' && data.run) {
         this.apply(data.run as IRun);
       } else if (data.type === 'update') {
+        this._attempts = 0; // a stream that delivers changes is healthy
         this.merge(data);
       }
     };

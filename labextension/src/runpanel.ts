@@ -80,8 +80,9 @@ export class RunPanel extends Widget {
       this.showNotice(String(err instanceof Error ? err.message : err), 'error');
     }
     const run = this._model.run;
-    if (run && TERMINAL.has(run.status)) {
-      this._details.open = true; // a finished run: its details are what a person came for
+    if (run && (TERMINAL.has(run.status) || this._model.isElsewhere)) {
+      // a finished run, or one answered elsewhere: its details are what a person came for
+      this._details.open = true;
     }
   }
 
@@ -109,6 +110,7 @@ export class RunPanel extends Widget {
     this.title.caption = `${run.title} — ${run.status.replace('_', ' ')} (run ${run.id})`;
     this.title.className = `inb-tab inb-tab-${run.status}`;
     this.drawSummary(run);
+    this.toggleClass('inb-panel-elsewhere', this._model.isElsewhere);
     if (this._model.isElsewhere) {
       const where = SOURCE_LABEL[run.source] ?? run.source;
       this.showNotice(
@@ -116,6 +118,8 @@ export class RunPanel extends Widget {
           'Here you can follow it.',
         'info'
       );
+    } else if (this._notice.dataset.kind === 'info') {
+      this._notice.hidden = true; // it has ended: nothing waits there any more
     }
     if (run.status !== this._lastStatus) {
       this._lastStatus = run.status;

@@ -41,6 +41,7 @@ async def import_customers(io, ctx):
 def start_sidebar_lab(tmp_path: Path, base_url: str = "/", upload_tools: bool = False) -> Server:
     """JupyterLab whose server extension serves the examples, with its own run history."""
     files = {f"examples/{p.name}": p.read_text() for p in sorted(EXAMPLES.glob("*.py"))}
+    files["examples/refund.ipynb"] = (EXAMPLES / "refund.ipynb").read_text()
     registries = ["examples/support_tools.py"]
     if upload_tools:
         files["upload_tools.py"] = UPLOAD_TOOLS
@@ -260,3 +261,52 @@ def test_waiting_run_reattaches_from_history(
     expect(result).to_contain_text(str(len(csv.encode())))
     # the refused answer is a 422 from the API, which Chromium logs as a failed resource load
     assert [e for e in console_errors if "status of 422" not in e] == []
+
+
+def test_a_notebook_run_is_in_the_history_and_followed_read_only(
+    lab: Server, page: Page, artefacts: Path, console_errors: Any
+) -> None:
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(f"{lab.url}/lab/tree/examples/refund.ipynb?token={lab.token}")
+    expect(page.locator(".jp-Notebook")).to_be_visible(timeout=60_000)
+    # Wait for the kernel (Run All would be lost before it). JupyterLab asks which kernel to
+    # use when the kernel specs load late (a busy server): take the preferred one.
+    idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+    select_kernel = page.locator(".jp-Dialog", has_text="Select Kernel")
+    expect(idle.or_(select_kernel)).to_be_visible(timeout=60_000)
+    if select_kernel.is_visible():
+        select_kernel.get_by_role("button", name="Select Kernel").click()
+    expect(idle).to_have_count(1, timeout=60_000)
+    last_prompt = page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea-prompt").last
+    for _attempt in range(3):  # right after the kernel starts, a first request is sometimes lost
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
+        page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+        try:
+            expect(last_prompt).to_have_text(re.compile(r"\[\d+\]"), timeout=15_000)
+            break
+        except AssertionError:
+            continue
+    notebook_view = page.locator(".jp-Notebook .inb-rv")
+    email = notebook_view.get_by_label("Customer email")
+    expect(email).to_be_visible(timeout=30_000)
+    email.fill("bo@example.com")
+    email.press("Enter")
+    expect(notebook_view.locator("table tbody tr")).to_have_count(10, timeout=20_000)
+
+    # the notebook's kernel journals to the same history: the run is listed, from a notebook
+    page.locator(".jp-SideBar [data-id='interval-nb-sidebar']").click()
+    item = page.locator("#interval-nb-sidebar .inb-sb-run[data-status='awaiting_input']")
+    expect(item).to_contain_text("in a notebook", timeout=20_000)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url) if "/interval/api/runs/" in r.url else None)
+    item.click()
+    panel = page.locator(".inb-panel:visible")
+    expect(panel.locator(".inb-panel-notice")).to_contain_text("answer it where it is shown")
+    expect(panel.locator(".inb-rv")).to_contain_text("Waiting for input")
+    expect(panel.locator(".inb-rv form, .inb-rv input")).to_have_count(0)  # nothing to answer here
+    expect(panel.get_by_role("button", name="Cancel")).to_be_hidden()
+    expect(panel.locator(".inb-timeline")).to_contain_text("bo@example.com")  # details open
+    page.wait_for_timeout(3_000)
+    assert len(requests) <= 4, requests  # re-read every few seconds, not in a loop
+    page.screenshot(path=str(artefacts / "lab-sidebar-6-notebook-run.png"))
+    assert console_errors == []
