@@ -37,7 +37,8 @@ def _fenced_python(markdown: str) -> str:
 async def test_quickstart_testing_example_passes() -> None:
     namespace = _definitions(QUICKSTART)
     nb = nbformat.read(QUICKSTART, as_version=4)
-    example = _fenced_python(nb.cells[-1].source)
+    [testing_cell] = [c for c in nb.cells if "## Test actions without a browser" in c.source]
+    example = _fenced_python(testing_cell.source)
     body = "async def _example():\n" + textwrap.indent(example, "    ")
     exec(compile(body, "quickstart example", "exec"), namespace)
     await namespace["_example"]()
@@ -69,7 +70,8 @@ async def test_tables_notebook_examples() -> None:
 
     namespace = _definitions(TABLES)
     nb = nbformat.read(TABLES, as_version=4)
-    example = _fenced_python(nb.cells[-1].source)
+    [testing_cell] = [c for c in nb.cells if "## Test actions without a browser" in c.source]
+    example = _fenced_python(testing_cell.source)
     exec(
         compile("async def _example():\n" + textwrap.indent(example, "    "), "example", "exec"),
         namespace,
