@@ -34,11 +34,20 @@ def _fenced_python(markdown: str) -> str:
     return match.group(1)
 
 
+def _testing_example(nb: Any) -> str:
+    """The notebook's example of testing an action (a markdown cell using interval_nb.testing)."""
+    [cell] = [
+        c
+        for c in nb.cells
+        if c.cell_type == "markdown" and "from interval_nb.testing import" in c.source
+    ]
+    return _fenced_python(cell.source)
+
+
 async def test_quickstart_testing_example_passes() -> None:
     namespace = _definitions(QUICKSTART)
     nb = nbformat.read(QUICKSTART, as_version=4)
-    [testing_cell] = [c for c in nb.cells if "## Test actions without a browser" in c.source]
-    example = _fenced_python(testing_cell.source)
+    example = _testing_example(nb)
     body = "async def _example():\n" + textwrap.indent(example, "    ")
     exec(compile(body, "quickstart example", "exec"), namespace)
     await namespace["_example"]()
@@ -70,8 +79,7 @@ async def test_tables_notebook_examples() -> None:
 
     namespace = _definitions(TABLES)
     nb = nbformat.read(TABLES, as_version=4)
-    [testing_cell] = [c for c in nb.cells if "## Test actions without a browser" in c.source]
-    example = _fenced_python(testing_cell.source)
+    example = _testing_example(nb)
     exec(
         compile("async def _example():\n" + textwrap.indent(example, "    "), "example", "exec"),
         namespace,
