@@ -42,12 +42,14 @@ async def measure(iterations: int, subshell: bool) -> tuple[list[float], list[fl
     async with kernel("p1") as fe:
         fe.use_subshells = subshell
         await fe.execute(SETUP)
-        run_id = (await fe.evaluate("(run := many_prompts.start(display=False)).id"))
+        run_id = await fe.evaluate("(run := many_prompts.start(display=False)).id")
         await fe.wait_for(lambda models: any(m.get("run_id") == run_id for m in models.values()))
         comm_id, _state = fe.model_of_run(run_id)
         await fe.wait_for_model(comm_id, lambda s: s.get("prompt"))
         echo_id = uuid.uuid4().hex
-        fe._send("shell", "comm_open", {"comm_id": echo_id, "target_name": "inb_bench_echo", "data": {}})
+        fe._send(
+            "shell", "comm_open", {"comm_id": echo_id, "target_name": "inb_bench_echo", "data": {}}
+        )
         subshell_id = await fe.ensure_subshell() if subshell else None
         echo_ms: list[float] = []
         prompt_ms: list[float] = []
@@ -55,24 +57,44 @@ async def measure(iterations: int, subshell: bool) -> tuple[list[float], list[fl
             # raw comm echo
             start = len(fe.iopub)
             t0 = now()
-            fe._send("shell", "comm_msg", {"comm_id": echo_id, "data": {"i": i}}, subshell_id=subshell_id)
+            fe._send(
+                "shell", "comm_msg", {"comm_id": echo_id, "data": {"i": i}}, subshell_id=subshell_id
+            )
             echo = await next_iopub(
-                fe, start,
-                lambda m, i=i: m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == echo_id
-                and m["content"]["data"].get("i") == i, "echo")
+                fe,
+                start,
+                lambda m, i=i: (
+                    m["msg_type"] == "comm_msg"
+                    and m["content"]["comm_id"] == echo_id
+                    and m["content"]["data"].get("i") == i
+                ),
+                "echo",
+            )
             # answer → next prompt
             prompt_id = fe.models[comm_id]["prompt"]["id"]
             start = len(fe.iopub)
             t1 = now()
-            await fe.send_custom(comm_id, {"type": "answer", "prompt_id": prompt_id,
-                                           "values": [f"answer {i}"], "choice": None},
-                                 subshell=subshell)
+            await fe.send_custom(
+                comm_id,
+                {
+                    "type": "answer",
+                    "prompt_id": prompt_id,
+                    "values": [f"answer {i}"],
+                    "choice": None,
+                },
+                subshell=subshell,
+            )
             update = await next_iopub(
-                fe, start,
-                lambda m, old=prompt_id: m["msg_type"] == "comm_msg"
-                and m["content"]["comm_id"] == comm_id
-                and ((m["content"]["data"].get("state") or {}).get("prompt") or {}).get("id")
-                not in (None, old), "next prompt")
+                fe,
+                start,
+                lambda m, old=prompt_id: (
+                    m["msg_type"] == "comm_msg"
+                    and m["content"]["comm_id"] == comm_id
+                    and ((m["content"]["data"].get("state") or {}).get("prompt") or {}).get("id")
+                    not in (None, old)
+                ),
+                "next prompt",
+            )
             if i >= 10:  # warm-up excluded
                 echo_ms.append((echo["received"] - t0) * 1000)
                 prompt_ms.append((update["received"] - t1) * 1000)

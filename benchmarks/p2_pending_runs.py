@@ -44,18 +44,29 @@ async def main(n: int, idle: float) -> None:
         idle_before = await fe.evaluate("time.process_time()") - cpu0
 
         before = await fe.evaluate("rss_kib()")
-        await fe.execute(f"futures = [loop.create_future() for _ in range({n})]\n"
-                         "async def park(f): await f\n"
-                         "bare = [loop.create_task(park(f)) for f in futures]")
+        await fe.execute(
+            f"futures = [loop.create_future() for _ in range({n})]\n"
+            "async def park(f): await f\n"
+            "bare = [loop.create_task(park(f)) for f in futures]"
+        )
         await asyncio.sleep(1)
         bare = (await fe.evaluate("rss_kib()") - before) / n
-        await fe.execute("for f in futures: f.set_result(None)\nawait asyncio.sleep(0.5)\n"
-                         "del futures, bare")
+        await fe.execute(
+            "for f in futures: f.set_result(None)\nawait asyncio.sleep(0.5)\ndel futures, bare"
+        )
 
         before = await fe.evaluate("rss_kib()")
         await fe.execute(f"runs = [waits.start(display=False) for _ in range({n})]", timeout=900)
-        waiting = lambda _m: len([s for s in fe.models.values()  # noqa: E731
-                                  if s.get("status") == "awaiting_input"]) >= n
+        waiting = lambda _m: (
+            len(
+                [
+                    s
+                    for s in fe.models.values()  # noqa: E731
+                    if s.get("status") == "awaiting_input"
+                ]
+            )
+            >= n
+        )
         await fe.wait_for(waiting, 900, what=f"{n} runs awaiting input")
         await asyncio.sleep(1)
         count = await fe.evaluate("sum(r.status == 'awaiting_input' for r in runs)")
@@ -67,10 +78,14 @@ async def main(n: int, idle: float) -> None:
 
     print(f"P2  {n:,} pending runs in one kernel (ipykernel {fe.ipykernel_version_str})")
     print(f"  bare task awaiting a future        {bare:6.2f} KiB each   (baseline)")
-    print(f"  run + RunView awaiting input       {per_run:6.2f} KiB each   ({per_run / bare:.1f}× baseline; goal ≤ 20 KiB)")
+    print(
+        f"  run + RunView awaiting input       {per_run:6.2f} KiB each   ({per_run / bare:.1f}× baseline; goal ≤ 20 KiB)"
+    )
     print(f"  runs awaiting input                {count:,}")
-    print(f"  kernel CPU over {idle:.0f} s idle       {idle_before * 1000:6.0f} ms before the runs, "
-          f"{idle_after * 1000:6.0f} ms with them (goal ~0)")
+    print(
+        f"  kernel CPU over {idle:.0f} s idle       {idle_before * 1000:6.0f} ms before the runs, "
+        f"{idle_after * 1000:6.0f} ms with them (goal ~0)"
+    )
 
 
 if __name__ == "__main__":

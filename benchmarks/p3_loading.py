@@ -62,8 +62,11 @@ async def main() -> None:
         rounds = []
         for _ in range(5):
             run_id = await fe.evaluate("(run := tight_loops.start(display=False)).id")
-            await fe.wait_for(lambda m, rid=run_id: any(
-                s.get("run_id") == rid and s.get("status") == "completed" for s in m.values()))
+            await fe.wait_for(
+                lambda m, rid=run_id: any(
+                    s.get("run_id") == rid and s.get("status") == "completed" for s in m.values()
+                )
+            )
             rounds.append(await fe.evaluate("run.result_value"))
         base = sorted(r["baseline"] for r in rounds)[2] * 1000
         cost = sorted(r["complete_one"] for r in rounds)[2] * 1000
@@ -73,16 +76,23 @@ async def main() -> None:
         comm_id, _ = fe.model_of_run(run_id)
         await fe.wait_for_model(comm_id, lambda s: s.get("status") == "completed", 120)
         seconds = await fe.evaluate("run.result_value")
-        updates = [m for m in fe.iopub_for(comm_id, "update")
-                   if "loading" in (m["content"]["data"].get("state") or {})]
+        updates = [
+            m
+            for m in fe.iopub_for(comm_id, "update")
+            if "loading" in (m["content"]["data"].get("state") or {})
+        ]
         final = fe.models[comm_id]["loading"]["items_completed"]
 
     print(f"P3  {N:,} ctx.loading.complete_one() calls (median of 5, same kernel)")
     print(f"  baseline loop (method call)     {base:8.1f} ms")
     print(f"  complete_one loop               {cost:8.1f} ms")
-    print(f"  added by complete_one           {cost - base:8.1f} ms   ({cost / base:.1f}× the baseline; goal ≤ 100 ms added)")
-    print(f"  wire: {len(updates)} loading updates in {seconds:.2f} s = {len(updates) / seconds:.1f}/s "
-          f"(goal ≤ 20/s); final items_completed = {final:,}")
+    print(
+        f"  added by complete_one           {cost - base:8.1f} ms   ({cost / base:.1f}× the baseline; goal ≤ 100 ms added)"
+    )
+    print(
+        f"  wire: {len(updates)} loading updates in {seconds:.2f} s = {len(updates) / seconds:.1f}/s "
+        f"(goal ≤ 20/s); final items_completed = {final:,}"
+    )
 
 
 if __name__ == "__main__":
