@@ -57,16 +57,11 @@ async def main(n: int, idle: float) -> None:
 
         before = await fe.evaluate("rss_kib()")
         await fe.execute(f"runs = [waits.start(display=False) for _ in range({n})]", timeout=900)
-        waiting = lambda _m: (
-            len(
-                [
-                    s
-                    for s in fe.models.values()  # noqa: E731
-                    if s.get("status") == "awaiting_input"
-                ]
-            )
-            >= n
-        )
+
+        def waiting(_models: object) -> bool:
+            awaiting = [s for s in fe.models.values() if s.get("status") == "awaiting_input"]
+            return len(awaiting) >= n
+
         await fe.wait_for(waiting, 900, what=f"{n} runs awaiting input")
         await asyncio.sleep(1)
         count = await fe.evaluate("sum(r.status == 'awaiting_input' for r in runs)")
