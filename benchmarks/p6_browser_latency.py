@@ -34,6 +34,7 @@ from _harness import summary
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from tests.browser.conftest import CHROMIUM, FLAGS
+from tests.browser.lab import show_interval_sidebar, wait_for_notebook_kernel
 from tests.browser.servers import Server, start_lab
 
 WARMUP = 5
@@ -143,10 +144,7 @@ def open_run_tab(page: Page, lab: Server) -> None:
     """(a) Open Lab in its own workspace and start the action from the Interval sidebar."""
     page.goto(f"{lab.url}/lab/workspaces/p6-tab?reset&token={lab.token}")
     expect(page.locator(".jp-LabShell")).to_be_visible(timeout=60_000)
-    sidebar = page.locator("#interval-nb-sidebar")
-    if not sidebar.is_visible():
-        page.locator(".jp-SideBar [data-id='interval-nb-sidebar']").click()
-    action = sidebar.locator(".inb-sb-action[data-slug='count']")
+    action = show_interval_sidebar(page).locator(".inb-sb-action[data-slug='count']")
     expect(action).to_be_visible(timeout=30_000)
     action.click()
     first_field(page.locator(".inb-panel:visible .inb-rv"))
@@ -156,12 +154,7 @@ def open_notebook(page: Page, lab: Server) -> None:
     """(b) Open the notebook in another workspace and run its cell once the kernel is idle."""
     page.goto(f"{lab.url}/lab/workspaces/p6-nb/tree/{NOTEBOOK}?reset&token={lab.token}")
     expect(page.locator(".jp-Notebook")).to_be_visible(timeout=60_000)
-    idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
-    select_kernel = page.locator(".jp-Dialog", has_text="Select Kernel")
-    expect(idle.or_(select_kernel)).to_be_visible(timeout=60_000)
-    if select_kernel.is_visible():
-        select_kernel.get_by_role("button", name="Select Kernel").click()
-    expect(idle).to_have_count(1, timeout=60_000)
+    wait_for_notebook_kernel(page)
     cell = page.locator(".jp-Notebook .jp-CodeCell").first
     for _attempt in range(3):  # the first key press right after opening is sometimes swallowed
         cell.locator(".jp-InputArea-editor").click()

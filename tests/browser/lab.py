@@ -36,3 +36,26 @@ def contrast(page: Page, element: Locator) -> float:
 
     light, dark = sorted((luminance(fg), luminance(bg)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
+
+
+def wait_for_notebook_kernel(page: Page) -> None:
+    """Wait until the open notebook's kernel is idle (cells run before that can be lost).
+
+    JupyterLab asks which kernel to use when the kernel specs load late (a busy server): take
+    the preferred one, as a person would.
+    """
+    idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+    select_kernel = page.locator(".jp-Dialog", has_text="Select Kernel")
+    expect(idle.or_(select_kernel)).to_be_visible(timeout=60_000)
+    if select_kernel.is_visible():
+        select_kernel.get_by_role("button", name="Select Kernel").click()
+    expect(idle).to_have_count(1, timeout=60_000)
+
+
+def show_interval_sidebar(page: Page) -> Locator:
+    """Open the Interval sidebar (if it is not open yet) and return it."""
+    sidebar = page.locator("#interval-nb-sidebar")
+    if not sidebar.is_visible():
+        page.locator(".jp-SideBar [data-id='interval-nb-sidebar']").click()
+    expect(sidebar).to_be_visible()
+    return sidebar

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .lab import contrast, use_dark_theme
+from .lab import contrast, show_interval_sidebar, use_dark_theme, wait_for_notebook_kernel
 from .servers import NOTEBOOKS, Server, start_lab
 
 pytestmark = pytest.mark.browser
@@ -81,9 +81,7 @@ def open_lab(page: Page, lab: Server) -> Locator:
     """Open JupyterLab (restoring the workspace) and show the Interval sidebar."""
     page.goto(f"{lab.url}/lab?token={lab.token}")
     expect(page.locator(".jp-LabShell")).to_be_visible(timeout=60_000)
-    sidebar = page.locator("#interval-nb-sidebar")
-    if not sidebar.is_visible():
-        page.locator(".jp-SideBar [data-id='interval-nb-sidebar']").click()
+    sidebar = show_interval_sidebar(page)
     expect(sidebar.locator(".inb-sb-action").first).to_be_visible(timeout=30_000)
     return sidebar
 
@@ -269,14 +267,7 @@ def test_a_notebook_run_is_in_the_history_and_followed_read_only(
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(f"{lab.url}/lab/tree/examples/refund.ipynb?token={lab.token}")
     expect(page.locator(".jp-Notebook")).to_be_visible(timeout=60_000)
-    # Wait for the kernel (Run All would be lost before it). JupyterLab asks which kernel to
-    # use when the kernel specs load late (a busy server): take the preferred one.
-    idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
-    select_kernel = page.locator(".jp-Dialog", has_text="Select Kernel")
-    expect(idle.or_(select_kernel)).to_be_visible(timeout=60_000)
-    if select_kernel.is_visible():
-        select_kernel.get_by_role("button", name="Select Kernel").click()
-    expect(idle).to_have_count(1, timeout=60_000)
+    wait_for_notebook_kernel(page)
     last_prompt = page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea-prompt").last
     for _attempt in range(3):  # right after the kernel starts, a first request is sometimes lost
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
@@ -294,8 +285,7 @@ def test_a_notebook_run_is_in_the_history_and_followed_read_only(
     expect(notebook_view.locator("table tbody tr")).to_have_count(10, timeout=20_000)
 
     # the notebook's kernel journals to the same history: the run is listed, from a notebook
-    page.locator(".jp-SideBar [data-id='interval-nb-sidebar']").click()
-    item = page.locator("#interval-nb-sidebar .inb-sb-run[data-status='awaiting_input']")
+    item = show_interval_sidebar(page).locator(".inb-sb-run[data-status='awaiting_input']")
     expect(item).to_contain_text("in a notebook", timeout=20_000)
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url) if "/interval/api/runs/" in r.url else None)
