@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page
+
+from .lab import answer_known_dialogs
 
 CHROMIUM = "/usr/bin/chromium"
 ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
@@ -46,6 +49,13 @@ def artefacts() -> Path:
     shutil.rmtree(ARTEFACTS, ignore_errors=True)
     ARTEFACTS.mkdir(parents=True)
     return ARTEFACTS
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    """pytest-playwright's page, with JupyterLab's known late dialogs answered (see ``lab.py``)."""
+    answer_known_dialogs(page)
+    return page
 
 
 @pytest.fixture

@@ -38,17 +38,56 @@ def contrast(page: Page, element: Locator) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
+def answer_known_dialogs(page: Page) -> None:
+    """Answer JupyterLab's known late dialogs as a person would, whenever they show up.
+
+    When kernel specs load late (a busy machine), Lab asks "Select Kernel" for a notebook whose
+    kernel is already chosen; the dialog then covers whatever is about to be clicked. Playwright
+    runs the handler before any action or assertion the dialog would block, instead of each test
+    racing it.
+    """
+    select_kernel = page.locator(".jp-Dialog", has_text="Select Kernel")
+    page.add_locator_handler(
+        select_kernel,
+        lambda dialog: dialog.get_by_role("button", name="Select Kernel").click(),
+    )
+
+
+def wait_for_lab(page: Page) -> None:
+    """Wait until JupyterLab has restored its layout (commands, focus and shortcuts work then).
+
+    Needs the server started with ``--LabApp.expose_app_in_browser=True`` (``start_lab`` does);
+    a key press sent before the restore ends is dropped, which is why tests wait for this state
+    rather than pressing keys again.
+    """
+    expect(page.locator(".jp-LabShell")).to_be_visible(timeout=60_000)
+    page.wait_for_function("() => window.jupyterapp !== undefined", timeout=60_000)
+    page.evaluate("() => window.jupyterapp.restored.then(() => true)")
+
+
+def run_code_cell(page: Page, cell: Locator) -> None:
+    """Run ``cell`` with Ctrl+Enter as a person would: click into its editor, then the keys.
+
+    Waits for the states the key press needs (the app restored, the notebook's kernel idle, the
+    cell's editor focused) and then for the cell's execution count.
+    """
+    wait_for_lab(page)
+    wait_for_notebook_kernel(page)
+    cell.locator(".jp-InputArea-editor").click()
+    expect(cell.locator(".cm-editor")).to_have_class(re.compile(r"\bcm-focused\b"))
+    page.keyboard.press("Control+Enter")
+    prompt = cell.locator(".jp-InputArea-prompt")
+    expect(prompt).to_have_text(re.compile(r"\[\d+\]"), timeout=60_000)
+
+
 def wait_for_notebook_kernel(page: Page) -> None:
     """Wait until the open notebook's kernel is idle (cells run before that can be lost).
 
-    JupyterLab asks which kernel to use when the kernel specs load late (a busy server): take
-    the preferred one, as a person would.
+    JupyterLab asks which kernel to use when the kernel specs load late (a busy server); the
+    ``page`` fixture (tests/browser/conftest.py) takes the preferred one, as a person would.
     """
+    # the "Select Kernel" dialog is answered by the page fixture's locator handler
     idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
-    select_kernel = page.locator(".jp-Dialog", has_text="Select Kernel")
-    expect(idle.or_(select_kernel)).to_be_visible(timeout=60_000)
-    if select_kernel.is_visible():
-        select_kernel.get_by_role("button", name="Select Kernel").click()
     expect(idle).to_have_count(1, timeout=60_000)
 
 

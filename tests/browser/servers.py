@@ -123,6 +123,7 @@ def start_lab(
         f"--LabApp.user_settings_dir={_quiet_lab_settings(tmp)}",
         f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
         "--ServerApp.open_browser=False",
+        "--LabApp.expose_app_in_browser=True",  # tests wait for window.jupyterapp.restored
         f"--ServerApp.base_url={base_url}",
         *extra_args,
     ]

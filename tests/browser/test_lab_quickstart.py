@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .lab import contrast, use_dark_theme
+from .lab import contrast, run_code_cell, use_dark_theme
 from .servers import Server, start_lab
 
 pytestmark = pytest.mark.browser
@@ -37,17 +37,7 @@ def code_cells(page: Page) -> Locator:
 
 def run_cell(page: Page, index: int) -> None:
     """Execute code cell ``index`` with Ctrl+Enter (which does not move to the next cell)."""
-    cell = code_cells(page).nth(index)
-    prompt = cell.locator(".jp-InputArea-prompt")
-    for _attempt in range(3):  # the first key press right after opening is sometimes swallowed
-        cell.locator(".jp-InputArea-editor").click()
-        page.keyboard.press("Control+Enter")
-        try:
-            expect(prompt).to_have_text(re.compile(r"\[\d+\]"), timeout=20_000)
-            return
-        except AssertionError:
-            continue
-    raise AssertionError(f"code cell {index} did not run")
+    run_code_cell(page, code_cells(page).nth(index))
 
 
 def execution_counts(page: Page) -> set[int]:

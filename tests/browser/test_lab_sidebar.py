@@ -17,7 +17,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .lab import contrast, show_interval_sidebar, use_dark_theme, wait_for_notebook_kernel
+from .lab import (
+    contrast,
+    show_interval_sidebar,
+    use_dark_theme,
+    wait_for_lab,
+    wait_for_notebook_kernel,
+)
 from .servers import NOTEBOOKS, Server, start_lab
 
 pytestmark = pytest.mark.browser
@@ -80,7 +86,7 @@ def hub_lab(tmp_path: Path) -> Iterator[Server]:
 def open_lab(page: Page, lab: Server) -> Locator:
     """Open JupyterLab (restoring the workspace) and show the Interval sidebar."""
     page.goto(f"{lab.url}/lab?token={lab.token}")
-    expect(page.locator(".jp-LabShell")).to_be_visible(timeout=60_000)
+    wait_for_lab(page)
     sidebar = show_interval_sidebar(page)
     expect(sidebar.locator(".inb-sb-action").first).to_be_visible(timeout=30_000)
     return sidebar
@@ -138,7 +144,7 @@ def test_refund_from_sidebar_survives_reload(
     # reload mid-run: the tab comes back on the run's pending prompt (the run lives in the
     # actions kernel; the selection made in the page is gone and is made again)
     page.reload()
-    expect(page.locator(".jp-LabShell")).to_be_visible(timeout=60_000)
+    wait_for_lab(page)
     view = current_run_view(page)
     expect(view.locator("table tbody tr")).to_have_count(10, timeout=30_000)
     assert page.locator(".inb-panel:visible .inb-panel-id").inner_text() == run_id
@@ -189,17 +195,13 @@ def test_waiting_run_reattaches_from_history(
     page.set_viewport_size({"width": 1400, "height": 900})
     sidebar = open_lab(page, hub_lab)
 
-    # every action is in the command palette
-    # let the start-up focus settle in the launcher first: the modal palette closes on blur
+    # every action is in the command palette (opened once the app is restored: a shortcut
+    # pressed before that is dropped)
+    wait_for_lab(page)
     page.locator(".jp-Launcher-body").click(position={"x": 5, "y": 5})
     palette = page.locator("#command-palette")
-    for _attempt in range(3):  # a key press right after the page opens is sometimes swallowed
-        page.keyboard.press("Control+Shift+C")
-        try:
-            expect(palette.locator("input")).to_be_visible(timeout=3_000)
-            break
-        except AssertionError:
-            continue
+    page.keyboard.press("Control+Shift+C")
+    expect(palette.locator("input")).to_be_visible()
     palette.locator("input").fill("onboard employee")
     entry = palette.locator(".lm-CommandPalette-item", has_text="Run “Onboard employee”")
     expect(entry).to_be_visible()
@@ -267,16 +269,12 @@ def test_a_notebook_run_is_in_the_history_and_followed_read_only(
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(f"{lab.url}/lab/tree/examples/refund.ipynb?token={lab.token}")
     expect(page.locator(".jp-Notebook")).to_be_visible(timeout=60_000)
+    wait_for_lab(page)
     wait_for_notebook_kernel(page)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
+    page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
     last_prompt = page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea-prompt").last
-    for _attempt in range(3):  # right after the kernel starts, a first request is sometimes lost
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
-        page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
-        try:
-            expect(last_prompt).to_have_text(re.compile(r"\[\d+\]"), timeout=15_000)
-            break
-        except AssertionError:
-            continue
+    expect(last_prompt).to_have_text(re.compile(r"\[\d+\]"), timeout=60_000)
     notebook_view = page.locator(".jp-Notebook .inb-rv")
     email = notebook_view.get_by_label("Customer email")
     expect(email).to_be_visible(timeout=30_000)
