@@ -20,6 +20,7 @@ from tornado import web
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
 from .access import Identity, identify, is_builtin_login
+from .body import decode_body
 from .errors import CODES, ApiError
 from .runs import LiveRun
 from .service import STATUSES, RunService
@@ -73,15 +74,8 @@ class ApiHandler(_Base, APIHandler):
         await super().prepare()
 
     def body(self) -> dict[str, Any]:
-        """The JSON object in the request body (400 if it is not one)."""
-        raw = self.request.body or b"{}"
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            raise ApiError(400, "bad_request", "the body is not valid JSON") from None
-        if not isinstance(data, dict):
-            raise ApiError(400, "bad_request", "the body must be a JSON object")
-        return data
+        """The JSON object in the request body (400 if it is not one; see :mod:`.body`)."""
+        return decode_body(self.request.body)
 
     def reply(self, data: Any, status: int = 200) -> None:
         """Finish with ``data`` as JSON."""
