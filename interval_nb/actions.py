@@ -22,7 +22,8 @@ from .runtime import registry
 from .runtime.context import User
 from .runtime.run import ActionFunction, Run
 
-_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,99}$")
+SLUG_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,99}$")
+"""What a slug may be: letters, digits, ``-`` and ``_``, at most 100 characters."""
 
 
 def _access(access: Sequence[str] | None) -> tuple[str, ...] | None:
@@ -35,7 +36,8 @@ def _access(access: Sequence[str] | None) -> tuple[str, ...] | None:
     return tuple(access)
 
 
-def _title(name: str) -> str:
+def title_from_slug(name: str) -> str:
+    """The name a person reads for a function name or slug: ``refund_user`` → ``Refund user``."""
     words = name.replace("-", " ").replace("_", " ").split()
     return " ".join(words)[:1].upper() + " ".join(words)[1:]
 
@@ -51,6 +53,7 @@ class Action:
         name: str,
         description: str | None,
         access: Sequence[str] | None = None,
+        unlisted: bool = False,
     ) -> None:
         self.fn = fn
         self.slug = slug
@@ -58,6 +61,8 @@ class Action:
         self.description = description
         self.access: tuple[str, ...] | None = _access(access)
         """Who may run it through the server: usernames and ``"group:<name>"``; ``None`` = anyone."""
+        self.unlisted = unlisted
+        """Startable by slug but left out of launchers, the sidebar and ``GET actions``."""
         self.__doc__ = fn.__doc__
         self.__wrapped__ = fn
         self.registry: Actions | None = None
@@ -153,7 +158,7 @@ class Actions:
                     "define actions with `async def name(io, ctx):`"
                 )
             the_slug = slug or function.__name__
-            if not _SLUG.match(the_slug):
+            if not SLUG_PATTERN.match(the_slug):
                 raise ActionDefinitionError(
                     f"slug {the_slug!r} must be letters, digits, '-' or '_' (at most 100 characters)"
                 )
@@ -170,7 +175,7 @@ class Actions:
             the_action = Action(
                 function,
                 slug=the_slug,
-                name=name or _title(function.__name__),
+                name=name or title_from_slug(function.__name__),
                 description=description if description is not None else inspect.getdoc(function),
                 access=the_access,
             )

@@ -247,11 +247,6 @@ class Store:
                 events,
             )
 
-    def append_event(self, run_id: str, event: str, **data: Any) -> None:
-        """Append an event written by the server (e.g. ``interrupted``) after the run's own."""
-        with self._lock, self._transaction():
-            self._append(run_id, event, time.time(), data)
-
     def _append(self, run_id: str, event: str, when: float, data: Mapping[str, Any]) -> None:
         self._db.execute(
             "INSERT INTO events (run_id, seq, time, event, data) VALUES "
@@ -513,8 +508,7 @@ class JournalWriter:
             status = entry["event"]
         elif status == "pending":
             status = "running"
-        action = getattr(run, "_action", None)
-        access = getattr(action, "access", None)
+        access = run.action.access if run.action is not None else None
         return {
             "id": run.id,
             "action": run.slug,

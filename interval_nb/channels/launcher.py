@@ -7,7 +7,6 @@ handler only schedules the start on the kernel's main loop.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +15,7 @@ import traitlets
 
 from ..runtime import registry
 from ._anywidget import StaticAnyWidget, static_file
+from ._loop import main_loop
 from .notebook import current_cell_id, show, shown_in_this_cell, start_in_notebook
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ class Launcher(ipywidgets.VBox):  # type: ignore[misc]
             actions=[
                 {"slug": a.slug, "name": a.name, "description": a.description or ""}
                 for a in actions
+                if not a.unlisted
             ],
         )
         self.runs_box = ipywidgets.VBox()
@@ -55,7 +56,7 @@ class Launcher(ipywidgets.VBox):  # type: ignore[misc]
         self.add_class("inb-launcher-host")
         self._actions = actions
         self._origin = origin
-        self._loop = asyncio.get_event_loop()
+        self._loop = main_loop()
         self.runs: list[Run] = []
         self.cards.on_msg(self._on_card_message)
 

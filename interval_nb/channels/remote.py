@@ -21,7 +21,6 @@ import logging
 import os
 import platform
 import socket
-import sys
 from collections.abc import Awaitable, Iterable, Mapping
 from typing import Any
 
@@ -41,6 +40,7 @@ from ..runtime import registry
 from ..runtime.context import User
 from ..runtime.run import Run
 from ..store import journal_writer, redact_prompt
+from ._loop import main_loop
 from ._pyfile import is_file_path, load_file, split_file_path
 from ._uploads import UploadError, decode_uploads
 
@@ -104,7 +104,7 @@ class Catalog:
                 "description": a.description,
                 "access": None if a.access is None else list(a.access),
                 "registry": self.sources[a.slug],
-                "unlisted": bool(getattr(a, "unlisted", False)),
+                "unlisted": a.unlisted,
             }
             for a in self.actions.values()
         ]
@@ -148,17 +148,6 @@ def actions_in(value: Any, source: str) -> Iterable[Action]:
 
 
 # -- the channel -----------------------------------------------------------------------------
-
-
-def main_loop() -> asyncio.AbstractEventLoop:
-    """The kernel's main event loop (where runs live), from any thread."""
-    kernelbase = sys.modules.get("ipykernel.kernelbase")  # only if running in a kernel
-    kernel = getattr(kernelbase, "Kernel", None)
-    if kernel is not None and kernel.initialized():
-        loop = getattr(getattr(kernel.instance(), "io_loop", None), "asyncio_loop", None)
-        if isinstance(loop, asyncio.AbstractEventLoop):
-            return loop
-    return asyncio.get_event_loop()
 
 
 def snapshot(run: Run) -> RemoteRun:

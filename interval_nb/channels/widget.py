@@ -18,6 +18,7 @@ import traitlets
 
 from ..runtime.run import Run
 from ._anywidget import StaticAnyWidget, static_file
+from ._loop import main_loop
 
 log = logging.getLogger("interval_nb")
 
@@ -76,7 +77,7 @@ class RunView(StaticAnyWidget):
 
     def __init__(self, run: Run, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._loop = asyncio.get_event_loop()
+        self._loop = main_loop()
         self._requests: set[asyncio.Task[None]] = set()
         self._run = run
         self._unsubscribe: Callable[[], None] = lambda: None

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._context import active_host
 from ..actions import Action as CoreAction
-from ..actions import _title
+from ..actions import title_from_slug
 from ..errors import ActionDefinitionError
 from ..runtime.context import ActionContext as CoreActionContext
 from ..runtime.context import Redirect
@@ -151,11 +151,16 @@ class Action(CoreAction):
     ) -> None:
         self.arity = _arity(handler)
         slug = str(getattr(handler, "__name__", "action"))
-        super().__init__(_run_action, slug=slug, name=name or _title(slug), description=description)
+        super().__init__(
+            _run_action,
+            slug=slug,
+            name=name or title_from_slug(slug),
+            description=description,
+            unlisted=unlisted,
+        )
         self.handler = handler
         self.backgroundable = backgroundable
         self.warn_on_close = warn_on_close
-        self.unlisted = unlisted
         self.access = _access(access)
         self.named = name is not None
         self.__doc__ = getattr(handler, "__doc__", None)

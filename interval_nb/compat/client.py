@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 from .._context import active_host
-from ..actions import _SLUG, Actions, _title
+from ..actions import SLUG_PATTERN, Actions, title_from_slug
 from ..actions import Action as CoreAction
 from ..errors import ActionDefinitionError
 from ..runtime import registry
@@ -197,7 +197,7 @@ class Interval(Actions):
         return adder
 
     def _add(self, slug: str, action_or_page: object) -> CoreAction:
-        if not isinstance(slug, str) or not _SLUG.match(slug):
+        if not isinstance(slug, str) or not SLUG_PATTERN.match(slug):
             raise ActionDefinitionError(
                 f"slug {slug!r} must be letters, digits, '-' or '_' (at most 100 characters)"
             )
@@ -211,7 +211,7 @@ class Interval(Actions):
             action = copy.copy(action)  # one handler under several slugs, as interval-sdk allows
         action.slug = slug
         if isinstance(action, Action) and not action.named:
-            action.name = _title(slug)
+            action.name = title_from_slug(slug)
         action.registry = self
         self._actions[slug] = action  # as interval-sdk: adding a slug again replaces it
         return action
@@ -232,9 +232,7 @@ class Interval(Actions):
         """Display a launcher of the listed actions (``unlisted=True`` ones are left out)."""
         from ..channels.launcher import show_launcher
 
-        listed = Actions()
-        listed._actions = {a.slug: a for a in self if not getattr(a, "unlisted", False)}
-        return show_launcher(listed)
+        return show_launcher(self)
 
     def listen(self) -> None:
         """Serve the actions: in a notebook cell, show the launcher; elsewhere just register.
@@ -273,7 +271,7 @@ class Interval(Actions):
         return [
             r
             for r in registry.live_runs()
-            if r.slug in self._actions and r._action is self._actions[r.slug]
+            if r.slug in self._actions and r.action is self._actions[r.slug]
         ]
 
     async def immediately_close(self) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ActionDefinitionError
 
 if TYPE_CHECKING:
+    from ..actions import Action
     from .loading import Loading
     from .run import Run
 
@@ -71,9 +72,9 @@ class ActionContext:
         return self._run.id
 
     @property
-    def action(self) -> Any:
+    def action(self) -> Action | None:
         """The :class:`~interval_nb.Action` being run (``ctx.action.slug``, ``.name``)."""
-        return self._run._action
+        return self._run.action
 
     @property
     def params(self) -> Mapping[str, Any]:
@@ -97,21 +98,23 @@ class ActionContext:
         """
         self._run.add_log(" ".join(str(a) for a in args))
 
-    def redirect(self, action: Any, params: Mapping[str, Any] | None = None) -> None:
+    def redirect(self, action: Action | str, params: Mapping[str, Any] | None = None) -> None:
         """End this run and start ``action`` (an action or its slug) with ``params``, in the same view.
 
         Code after ``ctx.redirect(...)`` does not run.
 
         >>> ctx.redirect(action="edit_user", params={"id": user_id})  # doctest: +SKIP
         """
+        from ..actions import Action  # the registry imports the runtime, not the other way
+
         if isinstance(action, str):
-            registry = getattr(self.action, "registry", None)
+            registry = self.action.registry if self.action is not None else None
             if registry is None or action not in registry:
                 raise ActionDefinitionError(
                     f"ctx.redirect(): no action {action!r} in this action's registry"
                 )
             action = registry.get(action)
-        if not hasattr(action, "create_run"):
+        if not isinstance(action, Action):
             raise ActionDefinitionError("ctx.redirect() takes an action or its slug")
         if params is not None and not isinstance(params, Mapping):
             raise ActionDefinitionError("ctx.redirect(): params must be a mapping")

@@ -31,6 +31,7 @@ from .._context import active_host
 from .._util import jsonable
 from ..errors import AnswerRejected, IntervalNBError, PromptConflictError, RunCancelled
 from ..io.namespace import IO
+from ..io.pageable import Pageable, Searchable
 from ..io.prompt import Evaluation, Prompt
 from ..protocol import (
     REDACTED,
@@ -43,10 +44,13 @@ from ..protocol import (
     TranscriptEntry,
 )
 from .context import ActionContext, Redirect, User
+from .drafts import DraftRejected, clean_draft
 from .loading import Loading
 
 if TYPE_CHECKING:
     from collections.abc import Generator
+
+    from ..actions import Action
 
 log = logging.getLogger("interval_nb")
 
@@ -88,6 +92,8 @@ class _Pending:
     spec: PromptSpec
     inbox: asyncio.Future[tuple[list[Any], str | None, asyncio.Future[AnswerOutcome], str | None]]
     busy: bool = False
+    draft: dict[str, Any] | None = None
+    """The page's unsubmitted state of this prompt (see :mod:`.drafts`); never journaled."""
 
 
 _ids = itertools.count(1)
@@ -108,7 +114,7 @@ class Run:
         title: str,
         params: Mapping[str, Any] | None = None,
         user: User | None = None,
-        action: Any = None,
+        action: Action | None = None,
     ) -> None:
         self.id: str = uuid.uuid4().hex[:12]
         self.slug = slug
@@ -121,7 +127,8 @@ class Run:
         self.display_hook: Callable[[], None] | None = None
         """Shows the run's view when the run is displayed; set by the notebook channel."""
         self._fn = fn
-        self._action = action
+        self.action = action
+        """The :class:`~interval_nb.Action` being run (``None`` for a bare function)."""
         self.status: RunStatus = "pending"
         self.transcript: list[TranscriptEntry] = []
         self.logs: list[str] = []
@@ -139,7 +146,7 @@ class Run:
         self._last_flush = 0.0
         self._cancel_reason: str | None = None
         self._task: asyncio.Task[None] | None = None
-        self._shown: dict[tuple[str, int], Any] = {}
+        self._shown: dict[tuple[str, int], Pageable] = {}
         """Display tables/grids already shown, by (prompt id, index): they keep answering pages."""
         self._tempdir: str | None = None
         self.redirect_to: tuple[Any, dict[str, Any]] | None = None
@@ -152,7 +159,13 @@ class Run:
         """Start the action as a task on the running event loop and return at once."""
         if self._task is not None:
             raise IntervalNBError("this run has already been started")
-        self._loop = asyncio.get_event_loop()
+        try:
+            self._loop = asyncio.get_running_loop()
+        except RuntimeError:
+            raise IntervalNBError(
+                "start runs from the kernel's event loop: a notebook cell, or async code "
+                "(interval_nb.testing.start in tests)"
+            ) from None
         self._finished = self._loop.create_future()
         self._record("started", params=jsonable(dict(self.params)), user=self.user.username)
         self._task = self._loop.create_task(
@@ -294,8 +307,16 @@ class Run:
     # -- prompts -------------------------------------------------------------------------
     @property
     def prompt(self) -> PromptSpec | None:
-        """The prompt waiting for an answer, as the page shows it (``None`` if none)."""
-        return self._pending.spec if self._pending else None
+        """The prompt waiting for an answer, as the page shows it (``None`` if none).
+
+        Carries the page's last ``draft`` of it, when one was saved (see :meth:`save_draft`).
+        """
+        pending = self._pending
+        if pending is None:
+            return None
+        if pending.draft is None:
+            return pending.spec
+        return {**pending.spec, "draft": pending.draft}
 
     async def ask(self, prompt: Prompt) -> Any:
         """Show ``prompt`` and return its validated value (the ``await io.…`` of actions)."""
@@ -314,7 +335,9 @@ class Run:
                 "components": prompt.spec(display_id)["components"],
             }
             for index, component in enumerate(prompt.components):
-                if hasattr(component, "query"):  # tables and grids keep paging in the transcript
+                if isinstance(
+                    component, Pageable
+                ):  # tables and grids keep paging in the transcript
                     self._shown[(display_id, index)] = component
             self.transcript.append(entry)
             self._record("displayed", id=display_id, components=entry["components"])
@@ -324,7 +347,7 @@ class Run:
         loop = asyncio.get_running_loop()
         pending = _Pending(prompt, prompt.spec(prompt_id), loop.create_future())
         for index, component in enumerate(prompt.components):
-            if hasattr(component, "query") and component.is_display:
+            if isinstance(component, Pageable) and component.is_display:
                 self._shown[(prompt_id, index)] = component
         self._pending = pending
         self._record("prompt_shown", prompt=pending.spec)
@@ -418,8 +441,23 @@ class Run:
         pending.inbox.set_result((values, choice, outcome, by))
         return outcome
 
+    def save_draft(self, message: Mapping[str, Any]) -> bool:
+        """Keep a view's draft (``{"prompt_id", "draft"}``) of the waiting prompt.
+
+        Returns ``False`` when the prompt is not the one waiting (the person answered it, or
+        the run ended): such a draft is ignored. Raises :class:`~.drafts.DraftRejected` for a
+        draft that is not a small JSON object of plain values. Views hear of a kept draft as a
+        ``"draft"`` change; the journal never sees it. Must be called on the run's event loop.
+        """
+        pending = self._pending
+        if self.done or pending is None or message.get("prompt_id") != pending.spec["id"]:
+            return False
+        pending.draft = clean_draft(message.get("draft"), pending.prompt.components)
+        self._changed("draft")
+        return True
+
     def handle_view_message(self, content: Any) -> None:
-        """Act on a message from a view (``answer`` or ``cancel``); never raises.
+        """Act on a message from a view (``answer``, ``cancel`` or ``draft``); never raises.
 
         Channels call this on the run's loop. Bad or stale messages are journaled and dropped.
         """
@@ -434,15 +472,20 @@ class Run:
                 self.submit(content)
             except AnswerRejected as exc:
                 self._record("answer_rejected", code=exc.code, reason=str(exc))
+        elif kind == "draft":
+            try:
+                self.save_draft(content)
+            except DraftRejected as exc:  # dropped quietly: a draft is a convenience
+                log.info("run %s: draft dropped: %s", self.id, exc)
         else:
             self._record("message_dropped", reason=f"unknown message type {str(kind)[:40]!r}")
 
-    def _component_for(self, message: Mapping[str, Any], method: str) -> Any:
+    def _component_for(self, message: Mapping[str, Any], method: str) -> object:
         """The component a query/search message is about, or raise ``LookupError``."""
         prompt_id, index = message.get("prompt_id"), message.get("component")
         if not isinstance(index, int) or isinstance(index, bool):
             raise LookupError("component must be an index")
-        component = self._shown.get((prompt_id, index))  # type: ignore[arg-type]
+        component: object = self._shown.get((prompt_id, index))  # type: ignore[arg-type]
         pending = self._pending
         if (
             component is None
@@ -451,10 +494,24 @@ class Run:
             and 0 <= index < len(pending.prompt.components)
         ):
             component = pending.prompt.components[index]
-        if component is None or not hasattr(component, method):
+        if component is None:
             raise LookupError(
                 f"prompt {str(prompt_id)[:40]!r} has no component {index} that answers {method}"
             )
+        return component
+
+    def _pageable_for(self, message: Mapping[str, Any]) -> Pageable:
+        """The table or grid a page request is about, or raise ``LookupError``."""
+        component = self._component_for(message, "query")
+        if not isinstance(component, Pageable):
+            raise LookupError(f"component {message.get('component')} has no pages")
+        return component
+
+    def _searchable_for(self, message: Mapping[str, Any]) -> Searchable:
+        """The ``io.search`` a search request is about, or raise ``LookupError``."""
+        component = self._component_for(message, "search")
+        if not isinstance(component, Searchable):
+            raise LookupError(f"component {message.get('component')} does not search")
         return component
 
     async def query(self, message: Mapping[str, Any]) -> dict[str, Any]:
@@ -463,7 +520,7 @@ class Run:
 
         base = {key: message.get(key) for key in ("request_id", "prompt_id", "component")}
         try:
-            component = self._component_for(message, "query")
+            component = self._pageable_for(message)
             query = component.parse_query(message)
             rows, total = await component.query(query)
         except (LookupError, QueryError) as exc:
@@ -485,7 +542,7 @@ class Run:
 
         base = {key: message.get(key) for key in ("request_id", "prompt_id", "component")}
         try:
-            component = self._component_for(message, "search")
+            component = self._searchable_for(message)
             results = await component.search(message.get("query", ""))
         except (LookupError, SearchFailed) as exc:
             self._record("search_failed", reason=str(exc))

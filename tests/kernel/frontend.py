@@ -67,7 +67,24 @@ class KernelDied(FrontendError):
 # Kernel environments (one venv per ipykernel version, built once and reused)
 # ------------------------------------------------------------------------------------------
 
-ENV_REQUIREMENTS = ("ipywidgets>=8,<9", "anywidget", "markdown-it-py>=3")
+
+def _runtime_requirements() -> tuple[str, ...]:
+    """The package's own dependencies (from its installed metadata), ipykernel left to the env.
+
+    Read from the metadata rather than listed here, so a new dependency reaches the extra
+    kernel envs without anyone remembering to add it (the marker then records new requirements
+    and the env is rebuilt).
+    """
+    from importlib.metadata import requires
+
+    return tuple(
+        r
+        for r in requires("interval_nb") or []
+        if "extra ==" not in r and not r.lower().startswith("ipykernel")
+    )
+
+
+ENV_REQUIREMENTS = _runtime_requirements()
 _MARKER = ".interval_nb-test-env.json"
 
 
