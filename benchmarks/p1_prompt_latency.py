@@ -4,7 +4,7 @@ Both are measured in the same run, interleaved (one echo, one prompt, …), so m
 hits both alike. The RunView path is: custom comm_msg with the answer → kernel hops to the
 main loop → the run judges the answer → the action awaits the next prompt → one widget
 ``update`` carrying the new prompt. The echo path is a custom comm that sends each message
-straight back: the floor for one client→kernel→client hop. Goal (DESIGN §5): ≤ 2× the echo.
+straight back: the floor for one client→kernel→client hop. Goal (docs/architecture.md): ≤ 2× the echo.
 
 Run: ``python benchmarks/p1_prompt_latency.py [iterations]``
 """
@@ -109,7 +109,7 @@ async def main(iterations: int) -> None:
         echo_ms, prompt_ms, label = await measure(iterations, subshell)
         ratio = statistics.median(prompt_ms) / statistics.median(echo_ms)
         print(f"ipykernel {label:<16}{summary(echo_ms):>24}{summary(prompt_ms):>26}{ratio:>12.2f}×")
-    print("goal: ratio ≤ 2× (DESIGN §5, P1)")
+    print("goal: ratio ≤ 2× (docs/architecture.md, P1)")
 
 
 if __name__ == "__main__":

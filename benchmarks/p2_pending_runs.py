@@ -3,7 +3,7 @@
 In one kernel: the RSS added by 10,000 bare asyncio tasks each awaiting a future (the
 baseline: the least a suspended coroutine can cost), then by 10,000 runs each showing a
 prompt in its own RunView (a widget with its comm, the run, its task and journal). Then the
-kernel's CPU time over an idle period, before and after the runs exist. Goals (DESIGN §5):
+kernel's CPU time over an idle period, before and after the runs exist. Goals (docs/architecture.md):
 ≤ 20 KiB per pending run; ~0 kernel CPU while idle.
 
 Run: ``python benchmarks/p2_pending_runs.py [runs] [idle_seconds]``

@@ -4,7 +4,7 @@ In one kernel, the same 100,000-iteration loop runs twice inside a live run with
 once calling a trivial method (the baseline), once calling ``ctx.loading.complete_one()``.
 The difference is the cost the progress API adds. Then a loop that yields to the event loop
 every 500 items runs for about two seconds while the frontend counts the RunView updates that
-carry ``loading`` on IOPub. Goals (DESIGN §5): ≤ 100 ms added; ≤ 20 updates/s on the wire.
+carry ``loading`` on IOPub. Goals (docs/architecture.md): ≤ 100 ms added; ≤ 20 updates/s on the wire.
 
 Run: ``python benchmarks/p3_loading.py``
 """

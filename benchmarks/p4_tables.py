@@ -5,7 +5,7 @@ process: the bytes of the first page as the page receives it (the table's props 
 prompt spec), the kernel time for the first page, a sort, a text filter and a page turn,
 and the memory the table adds. The baseline, measured in the same run, is what a widget
 that ships the whole table to the page (as ipywidgets-based grids do) must serialise:
-every row as JSON. Goal (DESIGN §5): first page ≤ 200 KB; paging/sorting/filtering answered
+every row as JSON. Goal (docs/architecture.md): first page ≤ 200 KB; paging/sorting/filtering answered
 in the kernel; memory bounded.
 
 Run: ``python benchmarks/p4_tables.py [rows]``

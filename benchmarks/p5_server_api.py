@@ -1,4 +1,4 @@
-"""P5 (DESIGN §5): run start → first prompt through the server API, and 100 concurrent runs.
+"""P5 (docs/architecture.md, "Measured goals"): run start → first prompt through the server API, and 100 concurrent runs.
 
 Starts a real ``jupyter server`` (127.0.0.1, token) with one action registry, warms its
 actions kernel, then measures in the same run:

@@ -245,7 +245,7 @@ def main(iterations: int) -> None:
     ca, cb = statistics.median(s["ca"]), statistics.median(s["cb"])
     print(f"ratios (p50, in DOM): a/b {a / b:.2f}×   a/c {a / ca:.2f}×   b/c {b / cb:.2f}×")
     print(
-        "goal (DESIGN §5, P6): ≤ 40 ms median click Submit → next prompt visible "
+        "goal (docs/architecture.md, P6): ≤ 40 ms median click Submit → next prompt visible "
         "(prototype 65 ms, stock ipywidgets 78 ms, in a notebook)"
     )
 

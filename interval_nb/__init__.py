@@ -31,7 +31,7 @@ from .io import IO, ChoiceResult, io
 from .runtime import ActionContext, Run, User
 
 # Inside a kernel, a log record with no handler would be printed to stderr by Python's
-# last-resort handler, i.e. into some cell's output (DESIGN §3). Hosts that want our logs
+# last-resort handler, i.e. into some cell's output (docs/architecture.md). Hosts that want our logs
 # (a server, a test) configure handlers on "interval_nb" or the root logger as usual.
 _logging.getLogger("interval_nb").addHandler(_logging.NullHandler())
 

@@ -1,7 +1,7 @@
 """Guard for ``await action.start()`` typed directly in a notebook cell.
 
 Awaiting user input at the top level of a cell deadlocks ipykernel < 7.4 (the comm carrying
-the answer waits behind the awaiting cell; DESIGN §1), so refuse it there with advice instead
+the answer waits behind the awaiting cell; docs/architecture.md), so refuse it there with advice instead
 of hanging. Everywhere else (inside another action, a test, a script) awaiting a run is fine.
 """
 

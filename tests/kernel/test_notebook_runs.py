@@ -255,7 +255,7 @@ QUIET = cell("""
 
 
 async def test_runs_write_nothing_into_cell_outputs(fe: HeadlessFrontend) -> None:
-    """DESIGN §3: a run renders only through its view; nothing from the task may land in the
+    """A run renders only through its view; nothing from the task may land in the
     starting cell's output area (on 7.x it would appear under the cell, on 6.x under another)."""
     await fe.execute(QUIET, cell_id=cell_id("defs"))
     first = await fe.execute("run = noisy.start()", cell_id=cell_id("start"))
