@@ -128,6 +128,7 @@ class Actions:
         description: str | None = None,
         slug: str | None = None,
         access: Sequence[str] | None = None,
+        unlisted: bool = False,
     ) -> Callable[[ActionFunction], Action]: ...
 
     def action(
@@ -139,6 +140,7 @@ class Actions:
         description: str | None = None,
         slug: str | None = None,
         access: Sequence[str] | None = None,
+        unlisted: bool = False,
     ) -> Action | Callable[[ActionFunction], Action]:
         """Register an ``async def f(io, ctx)`` as an action.
 
@@ -146,6 +148,8 @@ class Actions:
         (``@actions.action(name="Refund a user", description=..., slug="refund")``).
         ``access=["alice", "group:ops"]`` limits who may list, start, answer, cancel and see
         the history of the action through the server extension (``None``: everyone).
+        ``unlisted=True`` leaves it out of launchers, the Lab sidebar and ``GET actions``; it
+        can still be started by slug (``ctx.redirect("slug")``, the API).
         """
         the_access = _access(access)
 
@@ -178,6 +182,7 @@ class Actions:
                 name=name or title_from_slug(function.__name__),
                 description=description if description is not None else inspect.getdoc(function),
                 access=the_access,
+                unlisted=unlisted,
             )
             the_action.registry = self
             self._actions[the_slug] = the_action  # re-running a defining cell replaces it

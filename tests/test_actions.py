@@ -74,3 +74,21 @@ def test_params_must_be_a_mapping() -> None:
 
     with pytest.raises(inb.ActionDefinitionError, match="mapping"):
         a.create_run(params=[1, 2])  # type: ignore[arg-type]
+
+
+async def test_unlisted_actions_are_startable_but_not_offered() -> None:
+    from interval_nb.channels.launcher import Launcher
+
+    actions = inb.Actions()
+
+    @actions.action
+    async def visible(io, ctx):
+        pass
+
+    @actions.action(unlisted=True)
+    async def hidden(io, ctx):
+        return "ran"
+
+    assert hidden.unlisted and not visible.unlisted
+    assert [card["slug"] for card in Launcher(actions).cards.actions] == ["visible"]
+    assert actions.get("hidden") is hidden  # still reachable by slug (redirects, the API)
