@@ -1,4 +1,5 @@
-"""Small helpers shared by several layers: sync-or-async callbacks and JSON-safe values."""
+"""Small helpers shared by several layers: sync-or-async callbacks, JSON-safe values, and
+quoting what people sent inside messages without echoing it whole."""
 
 from __future__ import annotations
 
@@ -8,11 +9,44 @@ import datetime as dt
 import decimal
 import inspect
 import math
+import reprlib
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+QUOTE_LIMIT = 100
+"""Most characters of user-supplied text any message quotes (see :func:`quote`)."""
+
+MESSAGE_LIMIT = 1_000
+"""Longest error message shown to a person (see :func:`shorten`)."""
+
+
+def _quoter() -> reprlib.Repr:
+    # reprlib bounds the work as well as the result: a forged 1 MB list is not repr'd whole.
+    r = reprlib.Repr()
+    r.maxstring = r.maxother = r.maxlong = QUOTE_LIMIT
+    r.maxlist = r.maxtuple = r.maxdict = r.maxset = 4
+    r.maxlevel = 2
+    return r
+
+
+_QUOTER = _quoter()
+
+
+def quote(value: object) -> str:
+    """``repr(value)`` for a message, at most :data:`QUOTE_LIMIT` characters (``…`` when cut).
+
+    Every message that names something a person (or a forged page) sent goes through here,
+    so a refused 900 KB value produces a 100-character error, not a 900 KB one.
+    """
+    return shorten(_QUOTER.repr(value), QUOTE_LIMIT)
+
+
+def shorten(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """``text`` cut to at most ``limit`` characters, ending in ``…`` when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 async def call_maybe_async(fn: Callable[..., T | Awaitable[T]], *args: Any) -> T:

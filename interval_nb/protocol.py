@@ -47,9 +47,7 @@ class ChoiceSpec(TypedDict):
     theme: str | None
 
 
-class PromptSpec(TypedDict):
-    """A prompt: the components shown together and the buttons that submit them."""
-
+class _PromptFields(TypedDict):
     id: str
     components: list[ComponentSpec]
     choices: list[ChoiceSpec]
@@ -59,6 +57,17 @@ class PromptSpec(TypedDict):
     """How many answers to this prompt were rejected so far (0 when first shown)."""
 
 
+class PromptSpec(_PromptFields, total=False):
+    """A prompt: the components shown together and the buttons that submit them.
+
+    ``draft`` is present once a view saved what the person did on it without submitting
+    (:class:`DraftMessage`): views draw it when they first show the prompt. It lives in the
+    kernel only while the prompt waits, and is never journaled.
+    """
+
+    draft: dict[str, Any]
+
+
 class AnswerMessage(TypedDict, total=False):
     """What the page sends back: one raw value per component, and the choice clicked."""
 
@@ -66,6 +75,19 @@ class AnswerMessage(TypedDict, total=False):
     prompt_id: str
     values: list[Any]
     choice: str | None
+
+
+class DraftMessage(TypedDict):
+    """The page's draft of the waiting prompt: what the person did and has not submitted.
+
+    ``draft`` is ``{"rev": str, "components": [object | null, ...]}``, one JSON object of plain
+    values per component, at most 64 KB (``interval_nb.runtime.drafts``). A draft for a prompt
+    that is no longer waiting is ignored.
+    """
+
+    type: Literal["draft"]
+    prompt_id: str
+    draft: dict[str, Any]
 
 
 class CancelMessage(TypedDict):
@@ -135,7 +157,9 @@ class RunState(TypedDict):
 REMOTE_TARGET = "interval_nb"
 """The comm target name registered at kernel start by ``interval_nb.kernel_extension``."""
 
-RemoteRequestType = Literal["start", "answer", "cancel", "state", "query", "search", "list", "ping"]
+RemoteRequestType = Literal[
+    "start", "answer", "cancel", "state", "query", "search", "draft", "list", "ping"
+]
 
 
 class RemoteOpen(TypedDict, total=False):
@@ -199,8 +223,8 @@ class RemoteRequest(TypedDict, total=False):
 
     ``start``: ``action``, ``params``, ``user``. ``answer``: ``run_id``, ``prompt_id``,
     ``values``, ``choice``, ``by``. ``cancel``: ``run_id``, ``by``. ``state``: ``run_id``.
-    ``query`` / ``search``: ``run_id`` plus the page's query fields. ``list`` and ``ping``:
-    nothing else.
+    ``query`` / ``search``: ``run_id`` plus the page's query fields. ``draft``: ``run_id``,
+    ``prompt_id``, ``draft``. ``list`` and ``ping``: nothing else.
     """
 
     type: RemoteRequestType
@@ -213,6 +237,7 @@ class RemoteRequest(TypedDict, total=False):
     values: list[Any]
     choice: str | None
     by: str
+    draft: dict[str, Any]
 
 
 class RemoteRun(RunState):
@@ -227,8 +252,9 @@ class RemoteReply(TypedDict, total=False):
     """The one reply to a request. ``ok`` false carries ``code`` and ``message``.
 
     Codes: ``not_found`` (action or run), ``bad_request``, ``not_waiting``, ``stale_prompt``,
-    ``busy``, ``malformed``. ``start``/``state`` replies carry ``run``; ``answer`` replies
-    ``accepted`` and, when not accepted, the ``prompt`` shown again with its errors.
+    ``busy``, ``malformed``, ``too_large``. ``start``/``state`` replies carry ``run``;
+    ``answer`` replies ``accepted`` and, when not accepted, the ``prompt`` shown again with its
+    errors; ``draft`` replies ``saved`` (false: the prompt is no longer waiting).
     """
 
     type: Literal["reply"]

@@ -3,7 +3,7 @@
 Lifecycle: a client (the server extension) opens a comm to the target with the registries to
 load (:class:`~interval_nb.protocol.RemoteOpen`); the kernel imports them and answers with a
 :class:`~interval_nb.protocol.RemoteHello` listing the actions and any registry that failed.
-Requests (start, answer, cancel, state, query, search, list, ping) each get one reply; runs
+Requests (start, answer, cancel, state, query, search, draft, list, ping) each get one reply; runs
 started through the comm send every change as an update carrying their ``run_id``. The run
 journal is flushed to the store before each update leaves, so the server never reads a
 history older than what it was told.
@@ -38,6 +38,7 @@ from ..protocol import (
 )
 from ..runtime import registry
 from ..runtime.context import User
+from ..runtime.drafts import DraftRejected
 from ..runtime.run import Run
 from ..store import journal_writer, redact_prompt
 from ._loop import main_loop
@@ -259,6 +260,8 @@ class RemoteChannel:
                 run = self._find(data)
                 work = run.query(data) if kind == "query" else run.search(data)
                 self._spawn(request_id, self._relay(work))
+            elif kind == "draft":
+                self._reply(request_id, self._draft(self._find(data), data))
             else:
                 self._fail(request_id, "bad_request", f"unknown request type {str(kind)[:40]!r}")
         except _Refused as refused:
@@ -353,13 +356,20 @@ class RemoteChannel:
             reply["prompt"] = redact_prompt(outcome.prompt)
         return reply
 
+    def _draft(self, run: Run, data: Mapping[str, Any]) -> RemoteReply:
+        """Keep a page's draft of the waiting prompt; ``saved`` is false for a stale prompt."""
+        try:
+            return {"ok": True, "saved": run.save_draft(data)}
+        except DraftRejected as exc:
+            raise _Refused(exc.code, str(exc)) from None
+
     async def _relay(self, work: Awaitable[dict[str, Any]]) -> RemoteReply:
         return {"ok": True, "result": await work}
 
     def _on_change(self, run: Run, changed: frozenset[str]) -> None:
         logs_sent, notes_sent, shown_sent = self._sent.get(run.id, (0, 0, 0))
         update: RemoteUpdate = {"type": "update", "run_id": run.id, "status": run.status}
-        if changed & {"prompt", "status"}:
+        if changed & {"prompt", "status", "draft"}:  # a draft travels inside its prompt
             update["prompt"] = redact_prompt(run.prompt)
         if "loading" in changed:
             update["loading"] = dict(run.loading.state) if run.loading.state else None  # type: ignore[typeddict-item]

@@ -2,9 +2,11 @@
 
 Its synced traits mirror :meth:`Run.state`; a new prompt is one state update, so a prompt
 costs one comm message and no new widgets. The page sends back ``{"type": "answer", ...}``
-or ``{"type": "cancel"}`` as custom messages. The message handler may run on a kernel
-subshell thread (JupyterLab ≥ 4.4 with ipykernel 7.0–7.3), so it only hands the message to
-the run's event loop with ``call_soon_threadsafe`` and touches no run state itself.
+or ``{"type": "cancel"}`` as custom messages, and ``{"type": "draft", ...}`` with what the
+person did on the waiting prompt so far (kept by the run, so a view shown later draws it).
+The message handler may run on a kernel subshell thread (JupyterLab ≥ 4.4 with ipykernel
+7.0–7.3), so it only hands the message to the run's event loop with ``call_soon_threadsafe``
+and touches no run state itself.
 """
 
 from __future__ import annotations
@@ -99,6 +101,8 @@ class RunView(StaticAnyWidget):
     def _sync(self, changed: frozenset[str]) -> None:
         """Copy the changed parts of the run's state into traits: one comm message."""
         state = self._run.state()
+        if "draft" in changed:  # the draft travels inside its prompt (views restore it from there)
+            changed = changed | {"prompt"}
         with self.hold_sync():
             self.run_id = state["run_id"]
             self.title = state["title"]

@@ -10,6 +10,7 @@ reused. Awaiting a component shows it alone as a prompt.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Awaitable, Callable, Generator, Sequence
 from typing import Any, ClassVar, TypeVar
 
@@ -88,14 +89,14 @@ class Component:
     def echo(self, raw: Any) -> Any:
         """The raw value as shown back to the page after a validation error (JSON-safe).
 
-        Oversized values are not echoed whole: a refused 10 MB answer must not come back as a
-        10 MB message (Jupyter's IOPub limits could drop it, and the error with it).
+        The kept value is shown to whoever views the run next and stored in the history, so
+        it is held to what an accepted answer could be: displays keep nothing, and the base
+        keeps only a scalar (text capped at :data:`MAX_TEXT_LENGTH`). Components whose answers
+        are lists or markup override this and echo only what they offered or sanitised.
         """
-        if isinstance(raw, str) and len(raw) > MAX_TEXT_LENGTH:
-            return raw[:MAX_TEXT_LENGTH]
-        if isinstance(raw, list) and len(raw) > MAX_ECHOED_ITEMS:
+        if self.is_display:
             return None
-        return raw
+        return echo_scalar(raw, MAX_TEXT_LENGTH)
 
     def summary(self, value: Any) -> Any:
         """A JSON-safe rendering of an accepted value, for the transcript and journal."""
@@ -168,6 +169,25 @@ def component_class(kind: str) -> Callable[[type[C]], type[C]]:
         return cls
 
     return decorate
+
+
+def echo_scalar(raw: Any, limit: int) -> Any:
+    """``raw`` if it is a bool, a finite number or text (cut to ``limit``), else ``None``.
+
+    What a plain input keeps after a refused answer: a forged object or list is not echoed.
+    """
+    if isinstance(raw, str):
+        return raw[:limit]
+    if isinstance(raw, bool) or (isinstance(raw, int) and abs(raw) < 2**53):
+        return raw
+    if isinstance(raw, float) and math.isfinite(raw):
+        return raw
+    return None
+
+
+def echo_items(items: Sequence[Any]) -> list[Any] | None:
+    """Echoed items capped at :data:`MAX_ECHOED_ITEMS` (``None`` beyond: too many to keep)."""
+    return list(items) if len(items) <= MAX_ECHOED_ITEMS else None
 
 
 def drop_none(**props: Any) -> dict[str, Any]:

@@ -17,26 +17,52 @@ from ..errors import ActionDefinitionError
 from .components import Component, InvalidAnswer, component_class
 
 SAFE_LINK_SCHEMES = ("http", "https", "mailto")
+"""The only schemes a link (``href``) may use; relative links are allowed too."""
+
+IMAGE_SCHEMES = ("http", "https", "data")
+"""Schemes an image ``src`` may use: ``data:`` images cannot run script."""
+
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
+
+# What browsers strip from the ends of a URL (C0 controls and space) and drop inside it (tab,
+# CR, LF) before reading the scheme: "\x01java\tscript:" is still javascript: to them.
+_URL_IGNORED = "".join(chr(c) for c in range(0x21))
+
+
+def link_scheme(url: str) -> str:
+    """The scheme a browser would see in ``url``, lower-cased (``""`` for a relative URL)."""
+    cleaned = url.strip(_URL_IGNORED)
+    for ch in "\t\r\n":
+        cleaned = cleaned.replace(ch, "")
+    return urlparse(cleaned).scheme.lower()
+
+
+def is_safe_link(url: str) -> bool:
+    """Whether ``url`` may be an ``href``: http, https, mailto or relative — never
+    ``javascript:``, ``vbscript:`` or ``data:``."""
+    scheme = link_scheme(url)
+    return not scheme or scheme in SAFE_LINK_SCHEMES
 
 
 def render_markdown(text: str) -> str:
-    """Markdown → HTML with raw HTML escaped and unsafe link schemes refused."""
+    """Markdown → HTML with raw HTML escaped, then through :func:`sanitize_html`.
+
+    markdown-it already refuses ``javascript:`` links but lets ``data:image/…`` through as a
+    link target; the sanitiser's link rule is the one every HTML the page shows obeys.
+    """
     from markdown_it import MarkdownIt
 
-    return str(
-        MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").render(text)
-    )
+    html = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").render(text)
+    return sanitize_html(str(html), markdown=True)
 
 
 def check_link(url: object, method: str) -> str:
     """Return ``url`` if it is an absolute http(s)/mailto URL or a relative path."""
     if not isinstance(url, str):
         raise ActionDefinitionError(f"io.{method}() needs url as a string")
-    scheme = urlparse(url).scheme.lower()
-    if scheme and scheme not in SAFE_LINK_SCHEMES:
+    if not is_safe_link(url):
         raise ActionDefinitionError(
-            f"io.{method}(): links must use http, https or mailto, not {scheme}:"
+            f"io.{method}(): links must use http, https or mailto, not {link_scheme(url)}:"
         )
     return url
 
@@ -140,6 +166,9 @@ class Confirm(Component):
     def is_missing(self, raw: Any) -> bool:
         return raw is None
 
+    def echo(self, raw: Any) -> Any:
+        return raw if isinstance(raw, bool) else None
+
     def parse(self, raw: Any) -> bool:
         if not isinstance(raw, bool):
             raise InvalidAnswer("Answer yes or no.")
@@ -184,21 +213,52 @@ HTML_TAGS = {
 }
 
 
-def sanitize_html(html: str) -> str:
-    """HTML with scripts, event handlers, styles and unsafe URLs removed (nh3 allow-list)."""
+HTML_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+}
+
+MARKDOWN_ATTRIBUTES = {
+    **HTML_ATTRIBUTES,
+    "code": {"class"},  # markdown-it's language-… class on fenced code
+    "ol": {"start"},
+    "td": {"colspan", "rowspan", "style"},  # table column alignment
+    "th": {"colspan", "rowspan", "style"},
+}
+
+
+def _url_filter(element: str, attribute: str, value: str) -> str | None:
+    """nh3 attribute filter: ``href`` only to :func:`is_safe_link` targets (no ``data:``).
+
+    nh3 has already dropped any URL whose scheme is outside :data:`IMAGE_SCHEMES` and
+    ``mailto``; this narrows links further, since one ``url_schemes`` set covers both.
+    """
+    if attribute == "href" and not is_safe_link(value):
+        return None
+    if attribute == "src" and link_scheme(value) == "mailto":
+        return None
+    return value
+
+
+def sanitize_html(html: str, *, markdown: bool = False) -> str:
+    """HTML with scripts, event handlers, styles and unsafe URLs removed (nh3 allow-list).
+
+    Links may point to http, https, mailto or relative URLs; images may also be ``data:``.
+    ``markdown=True`` keeps the few attributes kernel-rendered markdown uses (code language,
+    list start, table alignment as a ``text-align`` style and nothing else).
+    """
     import nh3
 
     return str(
         nh3.clean(
             html,
             tags=HTML_TAGS,
-            attributes={
-                "a": {"href", "title"},
-                "img": {"src", "alt", "width", "height"},
-                "td": {"colspan", "rowspan"},
-                "th": {"colspan", "rowspan"},
-            },
-            url_schemes={"http", "https", "mailto", "data"},
+            attributes=MARKDOWN_ATTRIBUTES if markdown else HTML_ATTRIBUTES,
+            attribute_filter=_url_filter,
+            url_schemes={*SAFE_LINK_SCHEMES, *IMAGE_SCHEMES},
+            filter_style_properties={"text-align"} if markdown else None,
             link_rel="noopener noreferrer",
         )
     )

@@ -12,15 +12,57 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import re
+import unicodedata
 from typing import Any
 
 from .._context import active_host
+from .._util import quote
 from ..errors import ActionDefinitionError
-from .components import Component, InvalidAnswer, component_class
+from .components import MAX_ECHOED_ITEMS, Component, InvalidAnswer, component_class
 
 DEFAULT_MAX_SIZE = 10 * 2**20
 """10 MiB: Jupyter's websocket limits make much larger uploads unreliable."""
+
+FALLBACK_NAME = "upload"
+"""The name a file gets when the name it was sent with leaves nothing safe."""
+
+MAX_NAME_BYTES = 255
+"""Longest file name in UTF-8 bytes (the usual file-system limit, ``NAME_MAX``)."""
+
+_UNSAFE_CATEGORIES = ("Cc", "Cf", "Cs")
+"""Control, format (e.g. a right-to-left override disguising ``.exe``) and lone surrogate
+code points (unencodable: the file could not be written)."""
+
+
+def safe_filename(name: object) -> str:
+    """A sent file name reduced to a safe basename (or :data:`FALLBACK_NAME`).
+
+    The browser sends only a name, but a forged answer can send anything: the last part after
+    any ``/`` or ``\\`` is kept (``../../etc/passwd`` → ``passwd``, ``C:\\x\\y.csv`` →
+    ``y.csv``), control and invisible characters are removed, a name of only dots or spaces
+    (``.``, ``..``) becomes the fallback, and a long name is cut to :data:`MAX_NAME_BYTES`
+    keeping its extension. The result can be joined to a directory without leaving it.
+    """
+    if not isinstance(name, str):
+        return FALLBACK_NAME
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch) not in _UNSAFE_CATEGORIES)
+    base = base.strip()
+    if not base.strip("."):
+        return FALLBACK_NAME
+    return _cap_name(base)
+
+
+def _cap_name(name: str) -> str:
+    """``name`` cut to :data:`MAX_NAME_BYTES` UTF-8 bytes, keeping a short extension."""
+    if len(name.encode("utf-8")) <= MAX_NAME_BYTES:
+        return name
+    stem, ext = os.path.splitext(name)
+    if len(ext.encode("utf-8")) > 16:
+        stem, ext = name, ""
+    budget = MAX_NAME_BYTES - len(ext.encode("utf-8"))
+    cut = stem.encode("utf-8")[:budget].decode("utf-8", "ignore")  # never half a character
+    return (cut.strip() or FALLBACK_NAME) + ext
 
 
 def _human(size: float) -> str:
@@ -61,7 +103,7 @@ class UploadedFile:
             tempdir = getattr(host, "tempdir", None)
             if tempdir is None:
                 raise RuntimeError("UploadedFile.path is only available while its run is active")
-            safe = re.sub(r"[^A-Za-z0-9._-]", "_", os.path.basename(self.name)) or "upload"
+            safe = safe_filename(self.name)  # names from parse() already are; others may not be
             folder = os.path.join(tempdir(), f"{id(self):x}")
             os.makedirs(folder, exist_ok=True)
             self._path = os.path.join(folder, safe)
@@ -97,14 +139,17 @@ class FileInput(Component):
         limit = self.props.get("max_size", DEFAULT_MAX_SIZE)
         files = []
         for item in raw:
-            name, data = item.get("name"), item.get("data")
-            if not isinstance(name, str) or not isinstance(data, (bytes, bytearray, memoryview)):
+            sent, data = item.get("name"), item.get("data")
+            if not isinstance(sent, str) or not isinstance(data, (bytes, bytearray, memoryview)):
                 raise InvalidAnswer("A file arrived without its contents; choose it again.")
+            name = safe_filename(sent)
             data = bytes(data)
             if allowed and not any(name.lower().endswith(ext) for ext in allowed):
-                raise InvalidAnswer(f"{name}: only {', '.join(allowed)} files are accepted.")
+                raise InvalidAnswer(f"{quote(name)}: only {', '.join(allowed)} files are accepted.")
             if len(data) > limit:
-                raise InvalidAnswer(f"{name} is {_human(len(data))}; the limit is {_human(limit)}.")
+                raise InvalidAnswer(
+                    f"{quote(name)} is {_human(len(data))}; the limit is {_human(limit)}."
+                )
             files.append(UploadedFile(name, str(item.get("type") or ""), data))
         return files if self.props.get("multiple") else files[0]
 
@@ -112,13 +157,24 @@ class FileInput(Component):
         # file contents are never sent back to the page; names tell the person what to re-choose
         if not isinstance(raw, list):
             return []
-        return [
-            {"name": str(f.get("name")), "size": f.get("size")} for f in raw if isinstance(f, dict)
+        kept = [
+            {"name": safe_filename(f.get("name")), "size": _size_of(f)}
+            for f in raw[: MAX_ECHOED_ITEMS + 1]
+            if isinstance(f, dict)
         ]
+        return kept if len(kept) <= MAX_ECHOED_ITEMS else []
 
     def summary(self, value: Any) -> Any:
         files = value if isinstance(value, list) else [value]
         return [{"name": f.name, "size": f.size} for f in files if f is not None]
+
+
+def _size_of(item: dict[str, Any]) -> int | None:
+    """The size of a sent file: its bytes' length, else a sent whole number, else ``None``."""
+    data, size = item.get("data"), item.get("size")
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return len(data)
+    return size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None
 
 
 def check_extensions(extensions: Any) -> list[str] | None:

@@ -13,10 +13,16 @@ import re
 from typing import Any, ClassVar
 from urllib.parse import urlparse
 
+from .._util import shorten
 from ..errors import ActionDefinitionError
-from .components import MAX_TEXT_LENGTH, Component, InvalidAnswer, component_class
+from .components import MAX_TEXT_LENGTH, Component, InvalidAnswer, component_class, echo_scalar
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+MAX_EMAIL_LENGTH = 320
+"""RFC 3696's longest address (64 before the @, 255 after)."""
+
+MAX_NUMBER_TEXT = 64
+MAX_URL_LENGTH = 8192
+MAX_TEMPORAL_TEXT = 40
 
 CURRENCY_SYMBOLS = {
     "USD": "$",
@@ -44,12 +50,19 @@ def _text(raw: Any, limit: int) -> str:
 class TextInput(Component):
     """Free text, one line or several (``multiline``), with optional length bounds."""
 
+    @property
+    def limit(self) -> int:
+        """The longest text accepted: ``max_length``, never above :data:`MAX_TEXT_LENGTH`."""
+        return int(min(self.props.get("max_length") or MAX_TEXT_LENGTH, MAX_TEXT_LENGTH))
+
     def initial_value(self) -> Any:
         return self.props.get("default_value")
 
+    def echo(self, raw: Any) -> Any:
+        return echo_scalar(raw, self.limit)
+
     def parse(self, raw: Any) -> str:
-        limit = min(self.props.get("max_length") or MAX_TEXT_LENGTH, MAX_TEXT_LENGTH)
-        text = _text(raw, limit)
+        text = _text(raw, self.limit)
         min_length = self.props.get("min_length")
         if min_length is not None and len(text) < min_length:
             raise InvalidAnswer(f"Too short: at least {min_length:,} characters.")
@@ -64,11 +77,29 @@ class EmailInput(Component):
     def initial_value(self) -> Any:
         return self.props.get("default_value")
 
+    def echo(self, raw: Any) -> Any:
+        return echo_scalar(raw, MAX_EMAIL_LENGTH)
+
     def parse(self, raw: Any) -> str:
-        text = _text(raw, 320).strip()
-        if not _EMAIL.match(text):
-            raise InvalidAnswer("Enter a valid email address, like name@example.com.")
-        return text
+        return check_email(_text(raw, MAX_EMAIL_LENGTH))
+
+
+def check_email(text: str) -> str:
+    """``text`` as a normalised email address, or :class:`InvalidAnswer` saying what is wrong.
+
+    email-validator applies the RFC 5322/6531 syntax (no ``..``, no leading dot, no hyphen
+    starting a domain label, no ``<``); deliverability is not checked (no DNS lookups from
+    the kernel while a person waits). The domain comes back lower-cased and IDNA-normalised.
+    """
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        checked = validate_email(text.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise InvalidAnswer(
+            shorten(f"Enter a valid email address, like name@example.com. {exc}")
+        ) from None
+    return str(checked.normalized)
 
 
 def _number(raw: Any) -> float | int:
@@ -78,7 +109,7 @@ def _number(raw: Any) -> float | int:
         value: float | int = raw
     elif isinstance(raw, str):
         text = raw.strip().replace(",", "")
-        if len(text) > 64:
+        if len(text) > MAX_NUMBER_TEXT:
             raise InvalidAnswer("Expected a number.")
         try:
             value = int(text)
@@ -110,6 +141,9 @@ class NumberInput(Component):
     def initial_value(self) -> Any:
         return self.props.get("default_value")
 
+    def echo(self, raw: Any) -> Any:
+        return echo_scalar(raw, MAX_NUMBER_TEXT)
+
     def parse(self, raw: Any) -> int | float:
         value = _number(raw)
         decimals = self.props.get("decimals")
@@ -133,6 +167,9 @@ class SliderInput(Component):
         default = self.props.get("default_value")
         return self.props["min"] if default is None else default
 
+    def echo(self, raw: Any) -> Any:
+        return echo_scalar(raw, MAX_NUMBER_TEXT)
+
     def parse(self, raw: Any) -> int | float:
         value = _number(raw)
         _bounds(value, self.props)
@@ -155,6 +192,9 @@ class BooleanInput(Component):
     def is_missing(self, raw: Any) -> bool:
         return False  # unchecked is an answer
 
+    def echo(self, raw: Any) -> Any:
+        return raw if isinstance(raw, bool) else None
+
     def parse(self, raw: Any) -> bool:
         if raw is None:
             return False
@@ -171,8 +211,11 @@ class UrlInput(Component):
     def initial_value(self) -> Any:
         return self.props.get("default_value")
 
+    def echo(self, raw: Any) -> Any:
+        return echo_scalar(raw, MAX_URL_LENGTH)
+
     def parse(self, raw: Any) -> str:
-        text = _text(raw, 8192).strip()
+        text = _text(raw, MAX_URL_LENGTH).strip()
         allowed = self.props.get("allowed_protocols") or ["http", "https"]
         parsed = urlparse(text)
         if parsed.scheme.lower() not in allowed or not parsed.netloc:
@@ -187,7 +230,7 @@ def _iso(raw: Any, kind: type, what: str, example: str) -> Any:
         return raw.date()
     if isinstance(raw, kind):
         return raw
-    if not isinstance(raw, str) or len(raw) > 40:
+    if not isinstance(raw, str) or len(raw) > MAX_TEMPORAL_TEXT:
         raise InvalidAnswer(f"Expected {what} like {example}.")
     try:
         return kind.fromisoformat(raw.strip())  # type: ignore[attr-defined]
@@ -210,6 +253,9 @@ class _TemporalInput(Component):
 
     def initial_value(self) -> Any:
         return _iso_default(self.props.get("default_value"))
+
+    def echo(self, raw: Any) -> Any:
+        return echo_scalar(raw, MAX_TEMPORAL_TEXT)
 
     def parse(self, raw: Any) -> Any:
         value = _iso(raw, self._type, self._what, self._example)
@@ -275,6 +321,17 @@ class RichTextInput(Component):
         if not isinstance(raw, str):
             return raw is None
         return not re.sub(r"<[^>]*>|&nbsp;|\s", "", raw)
+
+    def echo(self, raw: Any) -> Any:
+        # The page writes this into the editor with innerHTML: it must be the sanitised HTML
+        # an accepted answer would be, never what was sent. Escaping can lengthen text, so
+        # a result over the cap is not kept at all rather than cut inside a tag.
+        from .displays import sanitize_html
+
+        if not isinstance(raw, str):
+            return None
+        clean = sanitize_html(raw[:MAX_TEXT_LENGTH])
+        return clean if len(clean) <= MAX_TEXT_LENGTH else None
 
     def parse(self, raw: Any) -> str:
         from .displays import sanitize_html

@@ -14,7 +14,7 @@ from collections.abc import Generator, Sequence
 from typing import Any, Generic, TypeVar
 
 from .._context import current_host
-from .._util import call_maybe_async
+from .._util import call_maybe_async, shorten
 from ..errors import ActionDefinitionError
 from ..protocol import ChoiceSpec, PromptSpec
 from .components import Component, InvalidAnswer, Validator
@@ -196,7 +196,7 @@ class Prompt:
         for validator in self.validators:
             message = await call_maybe_async(validator, value)
             if message:
-                return Evaluation(False, error=str(message))
+                return Evaluation(False, error=shorten(str(message)))
         if self.choices:
             value = ChoiceResult(choice=str(choice), value=value)
         return Evaluation(True, value=value)
@@ -220,5 +220,6 @@ async def _judge(component: Component, raw: Any) -> tuple[Any, str | None]:
     for validator in component.validators:
         message = await call_maybe_async(validator, value)
         if message:
-            return value, str(message)
+            # An author's message may quote the answer; it is shown and stored, so kept short.
+            return value, shorten(str(message))
     return value, None

@@ -13,9 +13,9 @@ import itertools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .._util import call_maybe_async, jsonable
+from .._util import call_maybe_async, jsonable, shorten
 from ..errors import ActionDefinitionError
-from .components import Component, InvalidAnswer, component_class
+from .components import Component, InvalidAnswer, component_class, echo_items
 from .selects import option_key
 
 MAX_RESULTS = 100
@@ -91,14 +91,27 @@ class Search(Component):
         except asyncio.TimeoutError:
             raise SearchFailed(f"the search took longer than {self.timeout:g}s") from None
         except Exception as exc:
-            raise SearchFailed(f"the search failed: {type(exc).__name__}: {exc}") from exc
+            # The author's exception may quote the query; the message is kept short.
+            raise SearchFailed(shorten(f"the search failed: {type(exc).__name__}: {exc}")) from exc
         try:
             return self._offer(results)
         except Exception as exc:
-            raise SearchFailed(f"showing the results failed: {type(exc).__name__}: {exc}") from exc
+            raise SearchFailed(
+                shorten(f"showing the results failed: {type(exc).__name__}: {exc}")
+            ) from exc
 
     def is_missing(self, raw: Any) -> bool:
         return raw is None or raw == "" or raw == []
+
+    def echo(self, raw: Any) -> Any:
+        # Only keys of results this prompt offered are kept: a forged key was never shown.
+        def offered(key: Any) -> bool:
+            return isinstance(key, str) and key in self.offered
+
+        if self.props.get("multiple"):
+            keys = raw if isinstance(raw, list) else []
+            return echo_items(list(dict.fromkeys(k for k in keys if offered(k))))
+        return raw if offered(raw) else None
 
     def parse(self, raw: Any) -> Any:
         def pick(key: Any) -> Any:

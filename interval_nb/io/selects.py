@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..errors import ActionDefinitionError
-from .components import Component, InvalidAnswer, component_class
+from .components import Component, InvalidAnswer, component_class, echo_items
 
 _PRIMITIVES = (str, int, float, bool)
 
@@ -68,6 +68,11 @@ def normalise_options(
     return shown, originals
 
 
+def _is_option_value(raw: Any) -> bool:
+    # Option values are primitives; a forged list or object cannot be one (and is not keyed).
+    return isinstance(raw, _PRIMITIVES)
+
+
 def value_of(option: Any) -> Any:
     """The value of an option (a primitive, or a mapping's ``value``)."""
     return option["value"] if isinstance(option, dict) else option
@@ -82,6 +87,11 @@ class SingleSelect(Component):
 
     def initial_value(self) -> Any:
         return self.props.get("default_value")
+
+    def echo(self, raw: Any) -> Any:
+        # Only an offered value is kept; anything else was never on the page.
+        original = self.originals.get(option_key(raw)) if _is_option_value(raw) else None
+        return None if original is None else value_of(original)
 
     def parse(self, raw: Any) -> Any:
         key = option_key(raw)
@@ -99,6 +109,16 @@ class MultipleSelect(Component):
 
     def initial_value(self) -> Any:
         return list(self.props.get("default_value") or [])
+
+    def echo(self, raw: Any) -> Any:
+        if not isinstance(raw, list):
+            return []
+        kept: dict[str, Any] = {}
+        for value in raw:
+            key = option_key(value) if _is_option_value(value) else None
+            if key is not None and key in self.originals:
+                kept.setdefault(key, value_of(self.originals[key]))
+        return echo_items(list(kept.values()))
 
     def is_missing(self, raw: Any) -> bool:
         # An empty selection is an answer when nothing is required.

@@ -13,9 +13,10 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from .._util import quote
 from ..errors import ActionDefinitionError
-from .components import Component, InvalidAnswer, component_class
-from .tabular import Column, QueryError, TableQuery, TableSource, cells_of
+from .components import Component, InvalidAnswer, component_class, echo_items
+from .tabular import MAX_SEARCH_TEXT, Column, QueryError, TableQuery, TableSource, cells_of
 
 MAX_SELECTED_KEYS = 1_000_000
 
@@ -86,6 +87,24 @@ class SelectTable(TableComponent):
     def is_missing(self, raw: Any) -> bool:
         return raw is None or (raw == [] and (self.props.get("min_selections") or 0) > 0)
 
+    def echo(self, raw: Any) -> Any:
+        # Keys of rows that are not in the table were never offered: they are dropped, so a
+        # forged 900 KB key is not kept, re-published and stored with the prompt.
+        if isinstance(raw, Mapping):
+            search = raw.get("all_matching")
+            excluded = raw.get("except")
+            return {
+                "all_matching": search[:MAX_SEARCH_TEXT] if isinstance(search, str) else "",
+                "except": self._known_keys(excluded if isinstance(excluded, list) else []),
+            }
+        return self._known_keys(raw if isinstance(raw, list) else [])
+
+    def _known_keys(self, raw: list[Any]) -> list[str] | None:
+        assert self.source is not None
+        keys = (_key_text(k) for k in raw[:MAX_SELECTED_KEYS])
+        known = dict.fromkeys(k for k in keys if k is not None and self.source.has_key(k))
+        return echo_items(list(known))
+
     def selected_keys(self, raw: Any) -> list[str]:
         """The keys an answer selects (resolving select-all-matching in the kernel)."""
         assert self.source is not None
@@ -93,6 +112,8 @@ class SelectTable(TableComponent):
             search, excluded = raw.get("all_matching"), raw.get("except") or []
             if not isinstance(search, str) or not isinstance(excluded, list):
                 raise InvalidAnswer("Expected {all_matching: search text, except: [row keys]}.")
+            if len(search) > MAX_SEARCH_TEXT:
+                raise InvalidAnswer(f"Search text is at most {MAX_SEARCH_TEXT:,} characters.")
             if not self.source.can_select_all:
                 raise InvalidAnswer(
                     "This table cannot select all matching rows; pick them one by one."
@@ -104,16 +125,14 @@ class SelectTable(TableComponent):
                 raise InvalidAnswer(str(exc)) from None
         if not isinstance(raw, list) or len(raw) > MAX_SELECTED_KEYS:
             raise InvalidAnswer("Expected a list of row keys.")
-        keys = [
-            str(k) if isinstance(k, (int, str)) and not isinstance(k, bool) else None for k in raw
-        ]
+        keys = [_key_text(k) for k in raw]
         if None in keys:
             raise InvalidAnswer("Row keys are strings.")
         if len(set(keys)) != len(keys):
             raise InvalidAnswer("Each row can be selected once.")
         unknown = [k for k in keys if not self.source.has_key(k)]  # type: ignore[arg-type]
         if unknown:
-            raise InvalidAnswer(f"Row {unknown[0]!r} is not in this table.")
+            raise InvalidAnswer(f"Row {quote(unknown[0])} is not in this table.")
         return keys  # type: ignore[return-value]
 
     def parse(self, raw: Any) -> Any:
@@ -128,6 +147,13 @@ class SelectTable(TableComponent):
 
     def summary(self, value: Any) -> Any:
         return {"rows_selected": len(value)}
+
+
+def _key_text(key: Any) -> str | None:
+    """A row key as text (the page may send positional keys as numbers), else ``None``."""
+    if isinstance(key, (int, str)) and not isinstance(key, bool):
+        return str(key)
+    return None
 
 
 @component_class("display.grid")

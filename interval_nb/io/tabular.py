@@ -18,11 +18,16 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
+from .._util import quote, shorten
 from ..errors import ActionDefinitionError
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 20
 FORMATS = ("number", "currency", "percent", "date", "datetime")
+
+
+MAX_SEARCH_TEXT = 1000
+"""Longest search text a table query (or a select-all-matching answer) may carry."""
 
 
 class QueryError(ValueError):
@@ -48,8 +53,8 @@ class TableQuery:
         if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= MAX_PAGE_SIZE:
             raise QueryError(f"page_size must be between 1 and {MAX_PAGE_SIZE}")
         search = message.get("search") or ""
-        if not isinstance(search, str) or len(search) > 1000:
-            raise QueryError("search must be text of at most 1,000 characters")
+        if not isinstance(search, str) or len(search) > MAX_SEARCH_TEXT:
+            raise QueryError(f"search must be text of at most {MAX_SEARCH_TEXT:,} characters")
         sort = message.get("sort")
         parsed_sort: tuple[str, str] | None = None
         if sort is not None:
@@ -58,7 +63,7 @@ class TableQuery:
             by_key = {c.key: c for c in columns}
             column = by_key.get(sort.get("column"))  # type: ignore[arg-type]
             if column is None or not column.sortable:
-                raise QueryError(f"cannot sort by {str(sort.get('column'))[:40]!r}")
+                raise QueryError(f"cannot sort by {quote(sort.get('column'))}")
             if sort.get("direction") not in ("asc", "desc"):
                 raise QueryError("sort direction must be 'asc' or 'desc'")
             parsed_sort = (column.name, str(sort["direction"]))
@@ -508,7 +513,9 @@ class CallbackSource(TableSource):
         except QueryError:
             raise
         except Exception as exc:
-            raise QueryError(f"loading the table failed: {type(exc).__name__}: {exc}") from exc
+            raise QueryError(
+                shorten(f"loading the table failed: {type(exc).__name__}: {exc}")
+            ) from exc
         rows, total = result
         out = []
         for i, row in enumerate(rows):

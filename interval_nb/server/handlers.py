@@ -212,6 +212,15 @@ class SearchHandler(PageRequestHandler):
     kind = "search"
 
 
+class DraftHandler(ApiHandler):
+    """``POST runs/{id}/draft`` with ``{"prompt_id", "draft"}``: what the page did, unsubmitted."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, run_id: str) -> None:
+        self.reply(await self.service.draft(self.identity(), run_id, self.body()))
+
+
 class CancelHandler(ApiHandler):
     """``POST runs/{id}/cancel``."""
 
@@ -297,6 +306,7 @@ def routes() -> list[tuple[str, type]]:
         (rf"{PREFIX}/runs/{RUN}/cancel", CancelHandler),
         (rf"{PREFIX}/runs/{RUN}/query", QueryHandler),
         (rf"{PREFIX}/runs/{RUN}/search", SearchHandler),
+        (rf"{PREFIX}/runs/{RUN}/draft", DraftHandler),
         (rf"{PREFIX}/runs/{RUN}/events", EventsHandler),
         (rf"{PREFIX}/runs/{RUN}/stream", StreamHandler),
     ]

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import functools
 import importlib.metadata
+import json
 import logging
 import os
 import socket
@@ -23,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from ..protocol import TERMINAL_STATUSES, ActionInfo, RegistryError, RemoteRun
+from ..runtime.drafts import MAX_DRAFT_BYTES
 from ..store import Store, StoreError
 from .access import Identity, may_access
 from .errors import ApiError
@@ -447,6 +449,29 @@ class RunService:
         who: Identity,
         *,
         action: str | None,
+    async def draft(self, who: Identity, run_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``POST runs/{id}/draft``: keep the page's draft of the waiting prompt in the kernel.
+
+        Same access as answering. ``{"saved": false}`` when the prompt is no longer the one
+        waiting (a draft racing its own answer); 400/413 for a draft the kernel will not keep.
+        """
+        live, row = await self._find(run_id, who, "answer")
+        live = self._live_or_conflict(live, row)
+        prompt_id, draft = body.get("prompt_id"), body.get("draft")
+        if not isinstance(prompt_id, str):
+            raise ApiError(400, "bad_request", "prompt_id must be the id of the waiting prompt")
+        if not isinstance(draft, dict):
+            raise ApiError(400, "bad_request", "draft must be a JSON object")
+        if len(json.dumps(draft, separators=(",", ":"), ensure_ascii=False)) > MAX_DRAFT_BYTES:
+            # Refused here rather than carried to the kernel to be refused there.
+            raise ApiError(413, "too_large", f"a draft is kept up to {MAX_DRAFT_BYTES} bytes")
+        reply = await live.link.request(
+            {"type": "draft", "run_id": run_id, "prompt_id": prompt_id, "draft": draft}
+        )
+        if not reply.get("ok"):
+            raise _refusal(reply)
+        return {"saved": bool(reply.get("saved"))}
+
         status: str | None,
         user: str | None,
         limit: int,
@@ -509,6 +534,9 @@ def _refusal(reply: Mapping[str, Any]) -> ApiError:
 
 
 def _field_errors(prompt: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+        "cancelled": 409,  # the run was cancelled while the answer waited for its verdict
+        "interrupted": 409,
+        "too_large": 413,
     if not prompt:
         return []
     return [

@@ -85,7 +85,7 @@ async def test_files_checked_in_the_kernel_and_cleaned_up() -> None:
         await run.next_prompt()
         await run.answer(("virus.exe", b"MZ"))
         again = await run.next_prompt()
-        assert again.errors == ["virus.exe: only .csv, .json files are accepted."]
+        assert again.errors == ["'virus.exe': only .csv, .json files are accepted."]
         assert again.components[0].value == [
             {"name": "virus.exe", "size": 2}
         ]  # no bytes echoed back
