@@ -28,7 +28,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .._context import active_host
-from .._util import jsonable
+from .._util import jsonable, quote, shorten
 from ..errors import AnswerRejected, IntervalNBError, PromptConflictError, RunCancelled
 from ..io.namespace import IO
 from ..io.pageable import Pageable, Searchable
@@ -61,6 +61,16 @@ LOG_TAIL = 200
 """How many recent log lines a view shows."""
 
 MAX_LOG_LINE = 10_000
+
+NOISY_EVENTS = frozenset(
+    {"search_failed", "message_dropped", "answer_rejected", "validation_failed"}
+)
+"""Journal events a page — or a forged client — can cause as often as it likes."""
+
+MAX_NOISY_EVENTS = 20
+"""Per run and per noisy kind, how many events are journaled one by one. Later ones are only
+counted in :attr:`Run.suppressed_events`, and the run's final event carries the counts
+(``suppressed``), so a client cannot grow the journal (and the history) without limit."""
 
 ActionFunction = Callable[[IO, ActionContext], Awaitable[Any]]
 Listener = Callable[["Run", frozenset[str]], None]
@@ -136,6 +146,9 @@ class Run:
         self.result_value: Any = None
         self.error: ErrorInfo | None = None
         self.journal: list[dict[str, Any]] = []
+        self.suppressed_events: dict[str, int] = {}
+        """Noisy events counted but not journaled, by kind (see :data:`MAX_NOISY_EVENTS`)."""
+        self._noisy_seen: dict[str, int] = {}
         self.loading = Loading(lambda: self._changed("loading"))
         self._exception: BaseException | None = None
         self._pending: _Pending | None = None
@@ -236,6 +249,8 @@ class Run:
             details["reason"] = self._cancel_reason
         if error:
             details["error"] = error
+        if self.suppressed_events:
+            details["suppressed"] = dict(self.suppressed_events)
         self._record(status, **details)
         self._set_status(status, also=("prompt", "loading", "result", "error"))
         if self._finished is not None and not self._finished.done():
@@ -361,7 +376,8 @@ class Run:
                 except Exception as exc:
                     log.exception("validator of run %s raised", self.id)
                     evaluation = Evaluation(
-                        False, error=f"Could not check this answer: {type(exc).__name__}: {exc}"
+                        False,
+                        error=shorten(f"Could not check this answer: {type(exc).__name__}: {exc}"),
                     )
                 if evaluation.ok:
                     self._record(
@@ -423,7 +439,7 @@ class Run:
             )
         if prompt_id != pending.spec["id"]:
             raise AnswerRejected(
-                f"prompt {prompt_id!r} is not the prompt this run is showing", "stale_prompt"
+                f"prompt {quote(prompt_id)} is not the prompt this run is showing", "stale_prompt"
             )
         if pending.busy:
             raise AnswerRejected("another answer to this prompt is already being checked", "busy")
@@ -478,7 +494,7 @@ class Run:
             except DraftRejected as exc:  # dropped quietly: a draft is a convenience
                 log.info("run %s: draft dropped: %s", self.id, exc)
         else:
-            self._record("message_dropped", reason=f"unknown message type {str(kind)[:40]!r}")
+            self._record("message_dropped", reason=f"unknown message type {quote(kind)}")
 
     def _component_for(self, message: Mapping[str, Any], method: str) -> object:
         """The component a query/search message is about, or raise ``LookupError``."""
@@ -643,6 +659,13 @@ class Run:
                 log.exception("a view of run %s failed to update", self.id)
 
     def _record(self, event: str, **data: Any) -> None:
+        if event in NOISY_EVENTS:
+            seen = self._noisy_seen[event] = self._noisy_seen.get(event, 0) + 1
+            if seen > MAX_NOISY_EVENTS:
+                self.suppressed_events[event] = seen - MAX_NOISY_EVENTS
+                return
+            if seen == MAX_NOISY_EVENTS:
+                data["cap_reached"] = True  # tells a reader why later ones are missing
         entry = {"event": event, "time": time.time(), **data}
         self.journal.append(entry)
         for sink in list(_journal_sinks):
