@@ -295,8 +295,24 @@ class StreamHandler(_Base, WebSocketMixin, WebSocketHandler, JupyterHandler):
             self._live = None
 
 
+class NotFoundHandler(ApiHandler):
+    """Any other path under the API (a malformed run id, an action name over 100 characters…).
+
+    A JSON 404 like every other API error, instead of the server's HTML page; registered last.
+    """
+
+    @web.authenticated
+    @authorized
+    def get(self, path: str | None = None) -> None:
+        """Every method: 404 ``not_found`` (after the same authentication as everywhere)."""
+        shown = (path or "/")[:100]
+        raise ApiError(404, "not_found", f"no such route in the interval API: {shown!r}")
+
+    post = put = patch = delete = get
+
+
 def routes() -> list[tuple[str, type]]:
-    """URL patterns (relative to ``base_url``) and their handlers."""
+    """URL patterns (relative to ``base_url``) and their handlers; the fallback comes last."""
     return [
         (rf"{PREFIX}/actions", ActionsHandler),
         (rf"{PREFIX}/actions/{SLUG}/runs", StartHandler),
@@ -309,4 +325,5 @@ def routes() -> list[tuple[str, type]]:
         (rf"{PREFIX}/runs/{RUN}/draft", DraftHandler),
         (rf"{PREFIX}/runs/{RUN}/events", EventsHandler),
         (rf"{PREFIX}/runs/{RUN}/stream", StreamHandler),
+        (rf"{PREFIX}(?P<path>/.*)?", NotFoundHandler),
     ]

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from tornado.httpclient import HTTPClientError
 
-from interval_nb.server.handlers import ApiHandler, StreamHandler, routes
+from interval_nb.server.handlers import ApiHandler, NotFoundHandler, StreamHandler, routes
 
 from .helpers import Api
 
@@ -29,10 +29,20 @@ def _methods(handler: type) -> list[str]:
 def _concrete(pattern: str) -> list[str]:
     path = re.sub(r"\(\?P<run_id>[^)]*\)", "r123", pattern)
     path = re.sub(r"\(\?P<slug>[^)]*\)", "greet", path)
+    path = re.sub(r"\(\?P<path>[^)]*\)\?", "/no/such/route", path)
     return [p for p in path.strip("/").split("/") if p]
 
 
-ROUTES = [(route, method) for route, handler in routes() for method in _methods(handler)]
+ROUTES = [
+    (route, method)
+    for route, handler in routes()
+    if handler is not NotFoundHandler
+    for method in _methods(handler)
+]
+FALLBACK = [
+    (route, method) for route, h in routes() if h is NotFoundHandler for method in _methods(h)
+]
+"""Any other path under the API: a JSON 404 for every method, once authenticated."""
 
 
 def test_every_route_is_enumerated(jp_serverapp: Any) -> None:
@@ -41,9 +51,11 @@ def test_every_route_is_enumerated(jp_serverapp: Any) -> None:
         for rule in jp_serverapp.web_app.default_router.rules[0].target.rules
         if "interval/api" in rule.matcher.regex.pattern
     }
-    assert len(registered) == len(routes()) == 10
+    assert len(registered) == len(routes()) == 12
+    assert routes()[-1][1] is NotFoundHandler  # last: it matches every path under the API
     assert {m for _r, m in ROUTES} == {"GET", "POST", "WS"}
-    assert len(ROUTES) == 10  # each route serves one method
+    assert len(ROUTES) == 11  # each route serves one method
+    assert {m for _r, m in FALLBACK} == {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
 
 async def _call(
@@ -56,7 +68,7 @@ async def _call(
             ws.close()
             return 101
         kwargs: dict[str, Any] = {"method": method, "headers": headers}
-        if method == "POST":
+        if method in ("POST", "PUT", "PATCH"):
             kwargs["body"] = json.dumps({"params": {}, "prompt_id": "x", "values": []})
         response = await jp_fetch(*parts, **kwargs)
         return int(response.code)
@@ -71,7 +83,7 @@ async def test_every_route_rejects_a_missing_token_and_an_unauthorised_user(
 ) -> None:
     # With allow_unauthenticated_access=True the server itself lets anonymous requests
     # through: only the handlers' own @web.authenticated / @ws_authenticated stop them.
-    for route, method in ROUTES:
+    for route, method in ROUTES + FALLBACK:
         no_token = await _call(jp_fetch, jp_ws_fetch, route, method, {"Authorization": ""})
         assert no_token == 403, (route, method)
         mallory = await _call(
@@ -105,6 +117,11 @@ async def test_bad_requests_get_json_errors(api: Api) -> None:
         ("POST", ("runs", "r404", "search"), {"raw": b"[]"}, 400, "bad_request"),
         ("POST", ("runs", "r404", "answer"), {"raw": b"{"}, 400, "bad_request"),
         ("GET", ("runs",), {"params": {"limit": "many"}}, 400, "bad_request"),
+        # Paths no route matches get the API's JSON 404 rather than the server's HTML page.
+        ("GET", ("runs", "r" * 65), {}, 404, "not_found"),
+        ("POST", ("runs", "r 1", "answer"), {"body": {}}, 404, "not_found"),
+        ("POST", ("actions", "é" * 60, "runs"), {"body": {}}, 404, "not_found"),
+        ("GET", ("nothing", "here"), {}, 404, "not_found"),
     ]
     for method, path, kwargs, status, code in cases:
         got, body = await api(method, *path, **kwargs)
