@@ -8,11 +8,16 @@ argv), the kernel extension is loaded with one ``execute()`` and the comm opened
 :meth:`KernelLink.request` sends a request and awaits its reply, and every run update goes to
 ``on_update``. Only ``execute()``/``get_*_msg()`` and an awaitable-tolerant
 ``start_channels()`` are used, so the same code works with gateway clients.
+
+The link also remembers which kernel *process* it talks to, so the pool can tell a kernel
+that died, was shut down (it left the kernel manager) or was restarted (same id, another
+process: the runs and the comm died with the old one) from one that is merely busy.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import inspect
 import logging
@@ -23,6 +28,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from jupyter_client.session import Session
+from tornado.web import HTTPError
 
 from ..kernel_extension import EXTENSION
 from ..protocol import REMOTE_TARGET, RemoteHello
@@ -39,6 +45,41 @@ async def maybe_await(value: Any) -> Any:
     if inspect.isawaitable(value):
         return await value
     return value
+
+
+def kernel_gone(exc: BaseException) -> bool:
+    """Whether ``exc`` is a kernel manager saying "no such kernel".
+
+    jupyter_client raises ``KeyError``; jupyter_server's mapping manager a tornado
+    ``HTTPError(404)``; both mean the kernel was shut down (or culled) and removed.
+    """
+    return isinstance(exc, KeyError) or (isinstance(exc, HTTPError) and exc.status_code == 404)
+
+
+def kernel_pid(kernel: Any) -> int | None:
+    """The process id of a local kernel (its provisioner's), ``None`` when not known here."""
+    pid = getattr(getattr(kernel, "provisioner", None), "pid", None)
+    return pid if isinstance(pid, int) else None
+
+
+def in_transition(kernel: Any) -> bool:
+    """Whether a local kernel is being restarted or shut down right now.
+
+    jupyter_client replaces ``KernelManager.ready`` with a pending future for the length of
+    a start or shutdown (a restart is both, back to back). Only asked of local kernels.
+    """
+    ready = getattr(kernel, "ready", None)
+    return isinstance(ready, (asyncio.Future, concurrent.futures.Future)) and not ready.done()
+
+
+async def settled(kernel: Any, timeout: float) -> None:
+    """Wait (at most ``timeout``) until a local kernel is not being restarted or shut down."""
+    deadline = time.monotonic() + timeout
+    while in_transition(kernel) and time.monotonic() < deadline:
+        ready = kernel.ready
+        waiter = ready if isinstance(ready, asyncio.Future) else asyncio.wrap_future(ready)
+        # A restart resolves one future and installs the next: loop until none is pending.
+        await asyncio.wait([waiter], timeout=max(0.0, deadline - time.monotonic()))
 
 
 class KernelLink:
@@ -68,6 +109,12 @@ class KernelLink:
         """Connected: the comm is open and the kernel said hello."""
         self.last_used = time.monotonic()
         self.client: Any = None
+        self.kernel: Any = None
+        """The kernel manager's object for this kernel (it outlives restarts of the process)."""
+        self.pid: int | None = None
+        """The kernel process this link talks to (local kernels only)."""
+        self.restart_callbacks: list[tuple[Callable[[], None], str]] = []
+        """What the pool registered with the kernel's restarter for this link."""
         self._comm_id = uuid.uuid4().hex
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._probes: set[str] = set()
@@ -82,7 +129,8 @@ class KernelLink:
     async def connect(self, open_data: Mapping[str, Any], timeout: float) -> RemoteHello:
         """Open the client and the comm; returns the kernel's hello (actions and errors)."""
         deadline = time.monotonic() + timeout
-        kernel = self.manager.get_kernel(self.kernel_id)
+        kernel = self.kernel = self.manager.get_kernel(self.kernel_id)
+        self.pid = kernel_pid(kernel)
         session = Session(
             key=kernel.session.key,
             signature_scheme=kernel.session.signature_scheme,
@@ -281,18 +329,44 @@ class KernelLink:
 
     # -- health ------------------------------------------------------------------------
     async def is_alive(self) -> bool:
-        """Whether the kernel still runs (asks the kernel manager)."""
+        """Whether the kernel still runs (asks the kernel manager; a removed kernel is not)."""
         if not self.alive:
             return False
         try:
             kernel = self.manager.get_kernel(self.kernel_id)
-        except KeyError:
-            return False
-        try:
             return bool(await maybe_await(kernel.is_alive()))
         except Exception as exc:
-            self.log.warning("interval_nb: cannot check kernel %s: %s", self.kernel_id, exc)
+            if not kernel_gone(exc):
+                self.log.warning("interval_nb: cannot check kernel %s: %s", self.kernel_id, exc)
             return False
+
+    async def lost_because(self) -> str | None:
+        """Why this link's kernel can no longer serve its runs, or ``None`` if it can.
+
+        The watchdog's question. A local kernel in the middle of a restart or shutdown is
+        left alone: the kernel manager's own signal for it follows (or the next pass sees
+        how it ended).
+        """
+        try:
+            kernel = self.manager.get_kernel(self.kernel_id)
+        except Exception as exc:
+            if kernel_gone(exc):
+                return "the kernel was shut down"
+            raise
+        if self.kernel is not None and kernel is not self.kernel:
+            return "the kernel was replaced"
+        if self.pid is not None and in_transition(kernel):
+            return None
+        if not await self.is_alive():
+            return "the kernel died"
+        if self.restarted():
+            return "the kernel was restarted"
+        return None
+
+    def restarted(self) -> bool:
+        """Whether the kernel now runs in another process than the one this link talks to."""
+        now = kernel_pid(self.kernel)
+        return self.pid is not None and now is not None and now != self.pid
 
     async def settle(self, timeout: float) -> None:
         """Wait (at most ``timeout``) until no request is waiting for its reply."""

@@ -97,3 +97,26 @@ async def freeze(io: Any, ctx: Any) -> None:
     await io.input.text("Freeze?")
     await asyncio.sleep(0.3)
     time.sleep(3)
+
+
+@actions.action
+async def slow_check(io: Any, ctx: Any) -> str:
+    """An answer judged by a slow async validator (it logs when it starts), then a second
+    question, so a cancel sent while the answer is judged always has a run to cancel."""
+
+    async def judge(value: str) -> str | None:
+        ctx.log(f"judging {value}")
+        await asyncio.sleep(0.6)
+        return None
+
+    first = await io.input.text("First").validate(judge)
+    second = await io.input.text("Second")
+    return f"{first} {second}"
+
+
+@actions.action
+async def two_steps(io: Any, ctx: Any) -> str:
+    """Two plain questions: a cancel racing the first answer always finds the run unfinished."""
+    first = await io.input.text("First")
+    second = await io.input.text("Second")
+    return f"{first} {second}"
