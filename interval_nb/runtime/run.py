@@ -1,6 +1,6 @@
 """A run: one action coroutine driven as an asyncio task, and everything it has shown.
 
-Lifecycle (DESIGN §2)::
+Lifecycle (docs/architecture.md, "Run states")::
 
     pending ─start()→ running ⇄ awaiting_input ─→ completed | failed | cancelled | interrupted
 
@@ -102,6 +102,8 @@ class _Pending:
     spec: PromptSpec
     inbox: asyncio.Future[tuple[list[Any], str | None, asyncio.Future[AnswerOutcome], str | None]]
     busy: bool = False
+    judging: asyncio.Future[AnswerOutcome] | None = None
+    """The verdict someone awaits on the answer being judged (settled even if the run ends)."""
     draft: dict[str, Any] | None = None
     """The page's unsubmitted state of this prompt (see :mod:`.drafts`); never journaled."""
 
@@ -235,6 +237,8 @@ class Run:
             self._finish("cancelled")
 
     def _finish(self, status: RunStatus, error: ErrorInfo | None = None) -> None:
+        if self._pending is not None:
+            self._drop_answer(self._pending, status)
         self._pending = None
         self.error = error
         if self._tempdir is not None:
@@ -387,6 +391,7 @@ class Run:
                         choice=choice,
                         by=by,
                     )
+                    pending.judging = None
                     outcome.set_result(AnswerOutcome(True))
                     break
                 pending.spec = prompt.spec(
@@ -398,6 +403,7 @@ class Run:
                 )
                 pending.inbox = loop.create_future()
                 pending.busy = False
+                pending.judging = None
                 self._record(
                     "validation_failed",
                     prompt_id=prompt_id,
@@ -408,6 +414,8 @@ class Run:
                 outcome.set_result(AnswerOutcome(False, pending.spec))
                 self._changed("prompt")
         finally:
+            # Cancelled while an answer waited or was being judged: its sender must hear why.
+            self._drop_answer(pending, "cancelled")
             if self._pending is pending:
                 self._pending = None
         # Published on the next loop turn: if the action asks its next question right away,
@@ -441,6 +449,8 @@ class Run:
             raise AnswerRejected(
                 f"prompt {quote(prompt_id)} is not the prompt this run is showing", "stale_prompt"
             )
+        if self._cancel_reason is not None:
+            raise AnswerRejected(f"run {self.id} is being cancelled", "cancelled")
         if pending.busy:
             raise AnswerRejected("another answer to this prompt is already being checked", "busy")
         if not isinstance(values, list) or len(values) != len(pending.prompt.components):
@@ -454,8 +464,23 @@ class Run:
         by = by[:200] if isinstance(by, str) and by else None
         pending.busy = True
         outcome: asyncio.Future[AnswerOutcome] = asyncio.get_running_loop().create_future()
+        pending.judging = outcome
         pending.inbox.set_result((values, choice, outcome, by))
         return outcome
+
+    def _drop_answer(self, pending: _Pending, ending: str) -> None:
+        """Settle the verdict of an answer the run will never judge: it ended (``ending``)."""
+        outcome, pending.judging = pending.judging, None
+        if outcome is None or outcome.done():
+            return
+        reason = f": {self._cancel_reason}" if self._cancel_reason else ""
+        outcome.set_exception(
+            AnswerRejected(
+                f"run {self.id} was {ending} before this answer was accepted{reason}", ending
+            )
+        )
+        # Hosts that only fire an answer (views) never read the verdict; asyncio would log it.
+        outcome.exception()
 
     def save_draft(self, message: Mapping[str, Any]) -> bool:
         """Keep a view's draft (``{"prompt_id", "draft"}``) of the waiting prompt.

@@ -422,6 +422,11 @@ class RunService:
         reply = await live.link.request({"type": "cancel", "run_id": run_id, "by": who.username})
         if not reply.get("ok"):
             raise _refusal(reply)
+        if reply.get("cancelled") is False:  # it ended in the kernel before the cancel got there
+            await live.until(lambda r: r.done, wait)
+            raise ApiError(
+                409, "not_waiting", f"the run has ended ({live.status})", status=live.status
+            )
         self._audit("cancel", who.username, live)
         await live.until(lambda r: r.done, wait)
         return live.to_json()
@@ -444,11 +449,6 @@ class RunService:
             raise _refusal(reply)
         return page_reply(reply.get("result"), request_id)
 
-    async def history(
-        self,
-        who: Identity,
-        *,
-        action: str | None,
     async def draft(self, who: Identity, run_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """``POST runs/{id}/draft``: keep the page's draft of the waiting prompt in the kernel.
 
@@ -472,6 +472,11 @@ class RunService:
             raise _refusal(reply)
         return {"saved": bool(reply.get("saved"))}
 
+    async def history(
+        self,
+        who: Identity,
+        *,
+        action: str | None,
         status: str | None,
         user: str | None,
         limit: int,
@@ -529,14 +534,14 @@ def _refusal(reply: Mapping[str, Any]) -> ApiError:
         "not_waiting": 409,
         "stale_prompt": 409,
         "busy": 409,
+        "cancelled": 409,  # the run was cancelled while the answer waited for its verdict
+        "interrupted": 409,
+        "too_large": 413,
     }.get(code, 500)
     return ApiError(status, code, message)
 
 
 def _field_errors(prompt: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-        "cancelled": 409,  # the run was cancelled while the answer waited for its verdict
-        "interrupted": 409,
-        "too_large": 413,
     if not prompt:
         return []
     return [

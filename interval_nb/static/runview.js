@@ -426,6 +426,17 @@ function pagedData(comp, ctx, opts) {
       if (init.error) showAlert(error, text(init.error));     // the first page failed in the kernel
       if (live && !Array.isArray(init.rows)) request({});   // no first page given: ask for it
     },
+    /** What a draft keeps of the paging: the page asked for, its size, sort and search text. */
+    draft: () => ({ offset: want.offset, page_size: want.pageSize, sort: want.sort,
+      search: search ? search.value.trim() : want.search }),
+    /** Ask the kernel for the page a draft kept (see `pagingFromDraft`). */
+    restore(entry) {
+      if (!live) return;
+      const change = pagingFromDraft(entry, size);
+      if (search && change.search !== undefined) search.value = change.search;
+      if (size && change.pageSize !== undefined) size.value = String(change.pageSize);
+      request(change);
+    },
     dispose() { clearTimeout(debounce); },
   };
 }
@@ -624,10 +635,22 @@ function dataTable(comp, ctx) {
   }
   if (ctx && ctx.listen) ctx.listen(data.receive);
   if (ctx && ctx.onDispose) ctx.onDispose(data.dispose);
+  const read = () => (!selectable ? null : all ? { all_matching: all.search, except: [...all.except] } : [...sel]);
   return {
-    box, data,
+    box, data, read,
     focus: data.search || headCheck,
-    read: () => (!selectable ? null : all ? { all_matching: all.search, except: [...all.except] } : [...sel]),
+    draft: () => ({ selected: read(), ...data.draft() }),
+    restore(entry) {
+      const chosen = entry.selected;
+      if (selectable && isPlainObject(chosen) && typeof chosen.all_matching === "string") {
+        all = { search: chosen.all_matching, except: new Set(Array.isArray(chosen.except) ? chosen.except : []), total: null };
+      } else if (selectable && Array.isArray(chosen)) {
+        all = null; sel = new Set(chosen);
+      }
+      note = "";
+      data.restore(entry);
+      refresh();
+    },
   };
 }
 
@@ -860,7 +883,7 @@ function selectTable(comp, id, ctx) {
   const t = dataTable(comp, ctx);
   t.box.setAttribute("role", "group");
   t.box.id = id;
-  return { control: t.box, read: t.read, focus: t.focus || t.box, group: true };
+  return { control: t.box, read: t.read, focus: t.focus || t.box, group: true, draft: t.draft, restore: t.restore };
 }
 
 /** `search`: a combobox whose results come from the kernel ({type: "search"} → search_result). */
@@ -1037,6 +1060,14 @@ function searchInput(comp, id, ctx) {
   return {
     control: box, focus: input,
     read: () => (multiple ? picked.slice() : picked.length ? picked[0] : null),
+    // The picked results with their labels, so a view drawn later shows them as they were.
+    draft: () => ({ picked: picked.slice(), results: picked.map((k) => seen.get(k)).filter(Boolean).map(draftResult) }),
+    restore(entry) {
+      if (!Array.isArray(entry.picked)) return;
+      (Array.isArray(entry.results) ? entry.results : []).filter(isPlainObject).map(draftResult).forEach(remember);
+      picked = multiple ? entry.picked.slice() : entry.picked.slice(0, 1);
+      drawChosen();
+    },
   };
 }
 
@@ -1349,7 +1380,7 @@ function buildField(comp, index, uid, ctx) {
   const data = { kind: comp.kind, index: String(index) };
   if (comp.kind.startsWith("display.")) {
     const wrapper = h("div", { class: "inb-rv-field inb-rv-field-display", data }, renderDisplay(comp, ctx));
-    return { wrapper, read: () => null, focus: null, setError() {} };
+    return { wrapper, read: () => null, focus: null, setError() {}, draft: () => null, restore() {} };
   }
   const p = comp.props || {};
   const id = `${uid}-f${index}`;
@@ -1375,6 +1406,8 @@ function buildField(comp, index, uid, ctx) {
   }
   const field = {
     wrapper, read: built.read, collect: built.collect, focus: isConfirm ? label : built.focus,
+    draft: () => fieldDraft(comp, built),
+    restore: (entry) => restoreField(comp, built, entry),
     setError(message) {
       showAlert(error, message);
       wrapper.classList.toggle("inb-rv-invalid", !!message);
@@ -1400,7 +1433,7 @@ function fieldContext({ model, promptId, index, query, listeners, cleanups, keep
   };
 }
 
-function buildPrompt(spec, { send, query, uid, model, keep }) {
+function buildPrompt(spec, { send, query, uid, model, keep, beforeSubmit }) {
   const choices = spec.choices || [];
   const comps = spec.components || [];
   const listeners = [];        // per component: the handler of the kernel's query/search replies
@@ -1443,6 +1476,7 @@ function buildPrompt(spec, { send, query, uid, model, keep }) {
 
   function submit(submitter) {
     if (busy) return;
+    if (beforeSubmit) beforeSubmit();   // the draft first: a rejected answer keeps what was typed
     let choice = null;
     const values = fields.map((f) => (f.collect ? null : f.read()));
     if (spec.exclusive) {
@@ -1512,6 +1546,13 @@ function buildPrompt(spec, { send, query, uid, model, keep }) {
   return {
     form, id: spec.id, setBusy, focusFirst,
     get busy() { return busy; },
+    /** What the person did so far, one entry per component (see "Drafts"). */
+    draft: () => fields.map((f) => f.draft()),
+    /** Draw a draft the kernel kept (only when the prompt is first drawn in this view). */
+    restore(draft) {
+      const entries = isPlainObject(draft) && Array.isArray(draft.components) ? draft.components : [];
+      entries.forEach((entry, i) => { if (fields[i] && isPlainObject(entry)) fields[i].restore(entry); });
+    },
     /** The kernel re-sent this prompt: show its errors, keep every typed value. */
     update(s) { current = s; setErrors(s); setBusy(false); },
     /** Enter in a field: submit, unless the buttons are ambiguous (several choices, yes/no). */
@@ -1596,6 +1637,147 @@ function renderOutcome(status, result, error, reason) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Drafts: what the person did on the waiting prompt, kept in the kernel
+//
+// A reload, another tab or another browser must find the prompt as it was left: typed values,
+// ticked boxes, a table's selection, page, sort and search text. The view sends
+// {type: "draft", prompt_id, draft: {rev, components: [entry | null, …]}} DRAFT_SAVE_MS after the
+// last change (and when the page is hidden); the run keeps it inside the prompt it shows, so every
+// view gets it back. A view applies a draft only when it first draws a prompt id: an echo of the
+// person's own typing must never overwrite the field they are editing. Rich text comes back as
+// the kernel sanitised it (the same sanitiser as answers), never as this page sent it.
+// `root.dataset.draft` tells where the latest change is: pending → saving → saved.
+
+const DRAFT_SAVE_MS = 400;
+const TYPED = new Set(["input.text", "input.email", "input.url", "input.number", "input.date", "input.time",
+  "input.datetime", "input.slider"]);
+
+/** A search result as a draft keeps it: what the chosen chip shows, as text. */
+const draftResult = (r) => ({ key: r.key, label: r.label === undefined ? undefined : text(r.label),
+  description: r.description ? text(r.description) : undefined });
+
+/** The paging a draft asks for, checked: {offset, pageSize, sort, search} (only what is valid). */
+function pagingFromDraft(entry, size) {
+  const change = {};
+  if (Number.isInteger(entry.offset) && entry.offset >= 0) change.offset = entry.offset;
+  const sizes = size ? [...size.options].map((o) => Number(o.value)) : [];
+  if (sizes.includes(entry.page_size)) change.pageSize = entry.page_size;
+  const sort = entry.sort;
+  if (sort === null || (isPlainObject(sort) && typeof sort.column === "string" && ["asc", "desc"].includes(sort.direction))) {
+    change.sort = sort && { column: sort.column, direction: sort.direction };
+  }
+  if (typeof entry.search === "string") change.search = entry.search;
+  return change;
+}
+
+/** One component's draft entry, or null (secrets, files and confirmations are never kept). */
+function fieldDraft(comp, built) {
+  const p = comp.props || {};
+  if (p.sensitive || p.disabled) return null;
+  if (built.draft) return built.draft();
+  const el = built.focus;
+  if (!el) return null;
+  if (TYPED.has(comp.kind)) return { value: el.value };
+  if (comp.kind === "input.boolean") return { checked: el.checked };
+  if (comp.kind === "input.rich_text") return { value: built.read() };
+  if (comp.kind === "select.single") return { index: chosenIndexes(built.control)[0] ?? null };
+  if (comp.kind === "select.multiple") return { indexes: chosenIndexes(built.control) };
+  return null;
+}
+
+/** Indexes of the options chosen in a select.single / select.multiple control. */
+function chosenIndexes(control) {
+  const select = control.querySelector("select");
+  if (select) return select.value === "" ? [] : [Number(select.value)];
+  return [...control.querySelectorAll("input[type=radio]:checked, input[type=checkbox]:checked")].map((b) => Number(b.value));
+}
+
+/** Put a draft entry back into a component drawn for the first time. */
+function restoreField(comp, built, entry) {
+  if ((comp.props || {}).sensitive) return;
+  if (built.restore) { built.restore(entry); return; }
+  const el = built.focus;
+  if (!el) return;
+  const fire = (node, type) => node.dispatchEvent(new Event(type, { bubbles: true }));   // counters, hints
+  if (TYPED.has(comp.kind) && typeof entry.value === "string") { el.value = entry.value; fire(el, "input"); }
+  else if (comp.kind === "input.boolean" && typeof entry.checked === "boolean") el.checked = entry.checked;
+  else if (comp.kind === "input.rich_text" && typeof entry.value === "string") el.innerHTML = entry.value;   // sanitised in the kernel
+  else if (comp.kind === "select.single" && Number.isInteger(entry.index)) pickIndexes(built.control, [entry.index], fire);
+  else if (comp.kind === "select.multiple" && Array.isArray(entry.indexes)) pickIndexes(built.control, entry.indexes, fire);
+}
+
+function pickIndexes(control, indexes, fire) {
+  const select = control.querySelector("select");
+  if (select) {
+    const i = indexes[0];
+    if (select.options[i + 1]) { select.value = String(i); fire(select, "change"); }
+    return;
+  }
+  const boxes = [...control.querySelectorAll("input[type=radio], input[type=checkbox]")].filter((b) => /^\d+$/.test(b.value));
+  for (const b of boxes) b.checked = indexes.includes(Number(b.value));
+  if (boxes.length) fire(boxes[0], "change");
+}
+
+/** A prompt without its draft, as JSON: a change of the draft alone redraws nothing. */
+const promptCore = (spec) => JSON.stringify({ ...spec, draft: undefined });
+
+/** Saves the draft of the prompt on screen, debounced; one per view. */
+function draftSaver(model, root) {
+  const token = Math.random().toString(36).slice(2, 10);   // tells this view's echoes from others'
+  let form = null, timer = null, count = 0, rev = null, sent = null, acked = true;
+  const show = (state) => { root.dataset.draft = state; };
+  const onChange = () => schedule();
+  function schedule() {
+    if (!form) return;
+    show("pending");
+    clearTimeout(timer);
+    timer = setTimeout(flush, DRAFT_SAVE_MS);
+  }
+  function flush() {
+    clearTimeout(timer);
+    timer = null;
+    if (!form || form.busy) return;   // an answer on its way says more than a draft
+    const components = form.draft();
+    const str = JSON.stringify(components);
+    if (str === sent) { if (root.dataset.draft) show(acked ? "saved" : "saving"); return; }
+    rev = `${token}-${++count}`;
+    sent = str;
+    acked = false;
+    show("saving");
+    model.send({ type: "draft", prompt_id: form.id, draft: { rev, components } });
+  }
+  const onHidden = () => { if (document.visibilityState === "hidden") flush(); };
+  window.addEventListener("pagehide", flush);
+  document.addEventListener("visibilitychange", onHidden);
+  return {
+    flush,
+    /** Follow a newly drawn prompt (null: none); what it shows now counts as saved. */
+    track(next) {
+      if (form) for (const type of ["input", "change", "click"]) form.form.removeEventListener(type, onChange);
+      clearTimeout(timer);
+      timer = null;
+      form = next;
+      rev = null;
+      acked = true;
+      sent = next ? JSON.stringify(next.draft()) : null;
+      delete root.dataset.draft;
+      if (next) for (const type of ["input", "change", "click"]) next.form.addEventListener(type, onChange);
+    },
+    /** The kernel kept a draft of this prompt: if it is our latest, it is saved. */
+    heard(spec) {
+      if (!form || !spec || spec.id !== form.id || !isPlainObject(spec.draft) || rev === null || spec.draft.rev !== rev) return;
+      acked = true;
+      if (!timer) show("saved");
+    },
+    dispose() {
+      clearTimeout(timer);
+      window.removeEventListener("pagehide", flush);
+      document.removeEventListener("visibilitychange", onHidden);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // The view
 
 function render({ model, el }) {
@@ -1618,6 +1800,8 @@ function render({ model, el }) {
   el.append(root);
 
   let form = null;             // the controller of the prompt on screen
+  let formSpec = "";           // JSON of the prompt on screen without its draft (see promptCore)
+  const drafts = draftSaver(model, root);
   let wantFocus = false;       // a submit happened: the next prompt may take focus
   let logsTouched = false;     // the person opened/closed the log: stop choosing for them
   let transcriptShown = [];    // JSON of each transcript entry on screen (entries only get appended)
@@ -1717,13 +1901,15 @@ function render({ model, el }) {
         // Keep focus (and so the key guard) in the widget while the run works: on <body>, a key
         // press would reach JupyterLab's command-mode shortcuts.
         if (form.form.contains(document.activeElement)) root.focus({ preventScroll: true });
-        form.dispose(); form = null; promptBox.replaceChildren();
+        form.dispose(); form = null; promptBox.replaceChildren(); drafts.track(null);
       }
       if (TERMINAL.has(status)) wantFocus = false;
       return;
     }
     if (form && form.id === spec.id) { // validation error (or a twin view's answer): update in place
-      if (!promptChanged) return;
+      drafts.heard(spec);
+      if (!promptChanged || promptCore(spec) === formSpec) return;   // only the draft changed: keep the fields
+      formSpec = promptCore(spec);
       const hadFocus = form.busy || focusInside();
       form.update(spec);
       if (hadFocus && (focusInside() || focusFree())) form.focusFirst(true);
@@ -1739,7 +1925,11 @@ function render({ model, el }) {
         if (buffers && buffers.length) model.send(msg, undefined, buffers); else model.send(msg);
       },
       query: (msg) => model.send(msg),   // table pages and search results: no focus change
+      beforeSubmit: () => drafts.flush(),
     });
+    if (isPlainObject(spec.draft)) form.restore(spec.draft);   // first draw of this prompt here only
+    drafts.track(form);
+    formSpec = promptCore(spec);
     promptBox.replaceChildren(form.form);
     wantFocus = false;
     if (takeFocus) form.focusFirst(true);   // never on first render: focus was not ours to take
@@ -1809,6 +1999,7 @@ function render({ model, el }) {
   requestAnimationFrame(applyColorScheme);   // `el` may only be attached to the page after render()
   return () => {
     if (form) form.dispose();
+    drafts.dispose();
     disposeTranscript();
     clearTimeout(cancelTimer);
     themeWatch.disconnect();

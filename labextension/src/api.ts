@@ -161,6 +161,15 @@ export class IntervalApi {
     return (await this.request<{ reply: unknown }>('POST', this.url('runs', id, kind), body)).reply;
   }
 
+  /**
+   * Keep the page's draft of the waiting prompt in the kernel (`{prompt_id, draft}`).
+   * `saved` is false when that prompt is no longer waiting. `keepalive`: a draft sent as the
+   * page goes away (a reload) still arrives.
+   */
+  async draft(id: string, body: Record<string, unknown>): Promise<{ saved: boolean }> {
+    return this.request('POST', this.url('runs', id, 'draft'), body, { keepalive: true });
+  }
+
   /** Open the run's WebSocket stream (`{"type": "state"}` first, then updates). */
   stream(id: string): WebSocket {
     const url = URLExt.join(this.settings.wsUrl, 'interval/api', 'runs', encodeURIComponent(id), 'stream');
@@ -171,8 +180,13 @@ export class IntervalApi {
     return new this.settings.WebSocket(authed);
   }
 
-  private async request<T>(method: string, url: string, body?: unknown): Promise<T> {
-    const init: RequestInit = { method };
+  private async request<T>(
+    method: string,
+    url: string,
+    body?: unknown,
+    extra: RequestInit = {}
+  ): Promise<T> {
+    const init: RequestInit = { ...extra, method };
     if (body !== undefined) {
       init.body = JSON.stringify(body);
       init.headers = { 'Content-Type': 'application/json' };

@@ -3,9 +3,9 @@
  * renderer (`interval_nb/static/runview.js`) draws in notebooks.
  *
  * The renderer reads traits with `get()`, listens to `change` and `msg:custom`, and sends
- * `answer` / `cancel` / `query` / `search` messages with `send()`. Here the traits come from
- * `GET runs/{id}` and the run's WebSocket stream, and the messages become REST calls, so the
- * same renderer draws the run in a JupyterLab tab, with no kernel of the tab's own.
+ * `answer` / `cancel` / `query` / `search` / `draft` messages with `send()`. Here the traits
+ * come from `GET runs/{id}` and the run's WebSocket stream, and the messages become REST calls,
+ * so the same renderer draws the run in a JupyterLab tab, with no kernel of the tab's own.
  */
 import { ISignal, Signal } from '@lumino/signaling';
 
@@ -96,7 +96,7 @@ export class RunModel {
     }
   }
 
-  /** A message from the renderer: answers, cancels, table queries and searches. */
+  /** A message from the renderer: answers, cancels, table queries, searches and drafts. */
   send(msg: unknown, _callbacks?: unknown, buffers?: ArrayBuffer[]): void {
     if (!msg || typeof msg !== 'object') {
       return;
@@ -108,6 +108,8 @@ export class RunModel {
       void this.cancel();
     } else if (type === 'query' || type === 'search') {
       void this.ask(type, body);
+    } else if (type === 'draft') {
+      void this.saveDraft(body);
     }
   }
 
@@ -161,6 +163,16 @@ export class RunModel {
         request_id: body.request_id,
         message
       });
+    }
+  }
+
+  /** The page's draft of the waiting prompt; the kernel's copy comes back on the stream. */
+  private async saveDraft(body: Record<string, unknown>): Promise<void> {
+    try {
+      await this.api.draft(this.runId, body);
+    } catch (err) {
+      // A draft is a convenience: the form keeps working, the next change tries again.
+      console.warn('interval_nb: the draft was not saved', err);
     }
   }
 

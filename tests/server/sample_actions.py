@@ -101,12 +101,14 @@ async def freeze(io: Any, ctx: Any) -> None:
 
 @actions.action
 async def slow_check(io: Any, ctx: Any) -> str:
-    """An answer judged by a slow async validator (it logs when it starts), then a second
-    question, so a cancel sent while the answer is judged always has a run to cancel."""
+    """An answer judged by a slow async validator (it logs when it starts; 0.6 s or the
+    ``judge_seconds`` param), then a second question, so a cancel sent while the answer is
+    judged always has a run to cancel."""
+    seconds = float(ctx.params.get("judge_seconds", 0.6))
 
     async def judge(value: str) -> str | None:
         ctx.log(f"judging {value}")
-        await asyncio.sleep(0.6)
+        await asyncio.sleep(seconds)
         return None
 
     first = await io.input.text("First").validate(judge)

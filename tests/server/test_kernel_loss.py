@@ -64,9 +64,9 @@ class Served:
         """A call to the interval API."""
         return http(method, f"{self.base}/interval/api/{path}", TOKEN, body)
 
-    def start(self, slug: str) -> dict[str, Any]:
+    def start(self, slug: str, **params: Any) -> dict[str, Any]:
         """Start a run and return it once it waits for input."""
-        status, body = self.api("POST", f"actions/{slug}/runs", {"params": {}})
+        status, body = self.api("POST", f"actions/{slug}/runs", {"params": params})
         assert status == 201, body
         run = body["run"]
         assert run["status"] == "awaiting_input", run
