@@ -270,6 +270,7 @@ class RemoteReply(TypedDict, total=False):
     errors: list[RegistryError]
     runs: list[dict[str, Any]]
     result: dict[str, Any]
+    saved: bool
 
 
 class RemoteUpdate(TypedDict, total=False):
