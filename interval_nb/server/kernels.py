@@ -89,6 +89,8 @@ class KernelPool:
         self._spare: KernelLink | None = None
         self._starting: asyncio.Task[KernelLink] | None = None
         self._tasks: set[asyncio.Future[Any]] = set()
+        self._disposals: set[asyncio.Task[None]] = set()
+        """Lost kernels being disposed of (:meth:`_dispose`)."""
         self._events: Any = None
         """The event logger whose ``kernel_actions`` events we listen to."""
 
@@ -96,6 +98,8 @@ class KernelPool:
         """A kernel that can list the actions (the shared one, or the per-run spare)."""
         if not self.per_run:
             return await self._shared_link()
+        if self._spare is None or not self._spare.alive:
+            await self._losses_settled()
         if self._spare is None or not self._spare.alive:
             link = await self._start_once()
             if link.dedicated:  # a run took the kernel while we waited for it
@@ -107,6 +111,8 @@ class KernelPool:
         """The kernel the next run goes to."""
         if not self.per_run:
             return await self._shared_link()
+        if self._spare is None or not self._spare.alive:
+            await self._losses_settled()
         link, self._spare = self._spare, None
         if (link is None or not link.alive) and self._starting is not None:
             link = await self._start_once()  # a spare on its way (or a restarted kernel)
@@ -127,10 +133,17 @@ class KernelPool:
         return link
 
     async def _shared_link(self) -> KernelLink:
-        if self._shared is not None and self._shared.alive:
-            return self._shared
-        self._shared = await self._start_once()
+        if self._shared is None or not self._shared.alive:
+            await self._losses_settled()
+        if self._shared is None or not self._shared.alive:
+            self._shared = await self._start_once()
         return self._shared
+
+    async def _losses_settled(self) -> None:
+        # A kernel just lost may come back (restarted in place) as the next kernel: wait until
+        # that is decided rather than start another one beside it.
+        if self._disposals:
+            await asyncio.wait(list(self._disposals))
 
     async def _start_once(self) -> KernelLink:
         # Concurrent first requests share one kernel start instead of starting several.
@@ -260,8 +273,10 @@ class KernelPool:
         self.log.warning("interval_nb: kernel %s lost: %s", link.kernel_id, reason)
         link.fail(reason)
         self.on_dead(link, reason)
-        await link.close()
-        await self._dispose(link)
+        disposal = asyncio.ensure_future(self._dispose(link))
+        self._disposals.add(disposal)
+        disposal.add_done_callback(self._disposals.discard)
+        await disposal
 
     def _drop(self, link: KernelLink) -> None:
         """Forget a link: no request or run goes to it any more."""
@@ -276,6 +291,7 @@ class KernelPool:
 
     async def _dispose(self, link: KernelLink) -> None:
         """A lost kernel: adopt it if it was restarted in place and is wanted, else stop it."""
+        await link.close()
         if link.pid is None or link.kernel is None:  # a gateway kernel: nothing to wait for
             await self._shutdown_kernel(link.kernel_id)
             return

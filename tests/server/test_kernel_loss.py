@@ -240,3 +240,22 @@ def test_culling_by_the_server(home: dict[str, Any], servers: list[Process]) -> 
     # The new kernel is culled in its turn once idle: at most one, and no orphans, throughout.
     assert kernel_id not in served.settled_kernels()
     wait_for("the culled kernel gone", lambda: gone(pid))
+
+
+def test_restart_with_a_kernel_per_run(home: dict[str, Any], servers: list[Process]) -> None:
+    # The restarted kernel of a run becomes the kernel of the next run, not a second one.
+    served = Served(home, servers, QUIET, "--IntervalNB.kernels=per_run")
+    run = served.start("greet")
+    kernel_id, pid = the_kernel(served)
+
+    status, body = http("POST", f"{served.base}/api/kernels/{kernel_id}/restart", TOKEN)
+    assert status == 200, body
+
+    interrupted(served, run, "the kernel was restarted")
+    fresh = served.start("greet")
+    assert served.kernel_ids() == {kernel_id}  # the run went to the restarted kernel
+    status, body = served.answer(fresh, "Grace")
+    assert status == 200 and body["run"]["status"] == "completed", body
+    # Its run over, the run's kernel is shut down: none left, and no process behind.
+    assert served.settled_kernels(most=0) == {}
+    wait_for("the old process gone", lambda: gone(pid))
