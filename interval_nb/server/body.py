@@ -102,7 +102,7 @@ def _strings(value: Any) -> Iterator[tuple[str, str]]:
             yield path, item
         elif isinstance(item, dict):
             for key, child in item.items():
-                yield f"{path} (a key)", key
+                yield f"a key of {path}", key
                 stack.append((f"{path}.{_short(key)}", child))
         elif isinstance(item, list):
             stack.extend((f"{path}[{i}]", child) for i, child in enumerate(item))
@@ -110,8 +110,8 @@ def _strings(value: Any) -> Iterator[tuple[str, str]]:
 
 def _short(key: str) -> str:
     """A key as shown in a path: printable, and short enough for a message."""
-    shown = key.encode("utf-8", "backslashreplace").decode("utf-8")
-    return shown if len(shown) <= 40 else shown[:40] + "…"
+    shown = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in key[:40])
+    return shown if len(key) <= 40 else shown + "…"
 
 
 def _no_constant(name: str) -> Any:
