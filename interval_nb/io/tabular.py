@@ -5,6 +5,10 @@ DataFrame (imported lazily), or an async ``get_data(query)`` callback — and an
 :class:`TableQuery` with one page of rows. The page never holds more than that page, so a
 million-row table costs the browser one page. Orderings and filters are cached per
 (search, sort), so turning pages costs only slicing.
+
+Search and sort run on the columnar engine (polars, see :mod:`._columnar`) when it is
+installed; a list of dicts or a pandas DataFrame is converted column by column on the first
+query that needs it. Without the engine the Python code here gives the same answers, slower.
 """
 
 from __future__ import annotations
@@ -14,12 +18,17 @@ import datetime as dt
 import decimal
 import inspect
 import math
+import sys
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from .._util import quote, shorten
 from ..errors import ActionDefinitionError
+
+if TYPE_CHECKING:
+    from ._columnar import ColumnarIndex
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 20
@@ -209,12 +218,40 @@ def cells_of(row: Any, columns: Sequence[Column]) -> list[dict[str, Any]]:
     return cells
 
 
-def _sort_key(value: Any) -> tuple[int, Any]:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return (2, 0)  # missing values last
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _mixed_key(value: Any) -> tuple[int, Any]:
+    """Numbers before everything else, which sorts by its text, case-insensitively."""
     if isinstance(value, (int, float, decimal.Decimal)) and not isinstance(value, bool):
         return (0, value)
     return (1, str(value).lower())
+
+
+def python_order(values: Sequence[Any], descending: bool) -> list[int]:
+    """Positions of ``values`` in sorted order, the way every table sorts.
+
+    Values of one comparable type sort naturally; a mix sorts numbers first, then the rest
+    by its text. Missing values (``None``, NaN) come last in both directions and ties keep
+    their data order.
+    """
+    present: list[int] = []
+    missing: list[int] = []
+    for i, value in enumerate(values):
+        (missing if _missing(value) else present).append(i)
+    try:
+        order = sorted(present, key=values.__getitem__, reverse=descending)
+    except TypeError:
+        keys = {i: _mixed_key(values[i]) for i in present}
+        order = sorted(present, key=keys.__getitem__, reverse=descending)
+    return order + missing
+
+
+def _text_size(texts: Sequence[str] | None) -> int:
+    if texts is None:
+        return 0
+    return sys.getsizeof(texts) + sum(sys.getsizeof(t) for t in texts)
 
 
 class TableSource:
@@ -255,11 +292,100 @@ class _Cache:
             self.items.popitem(last=False)
         return value
 
+    def nbytes(self) -> int:
+        """Bytes the cached orderings hold (a ``range`` holds none)."""
+        return sum(
+            0 if isinstance(v, range) else getattr(v, "nbytes", 8 * len(v))
+            for v in self.items.values()
+        )
 
-class ListSource(TableSource):
+
+class _IndexedSource(TableSource):
+    """A source held in the kernel: orderings come from the columnar engine when there is one.
+
+    The engine's index is made on the first search or sort (an unsorted, unsearched page
+    converts nothing); without the engine, subclasses answer with their Python fallback.
+    """
+
+    columns: Sequence[Column]
+
+    def __init__(self) -> None:
+        self._orders = _Cache()
+        self._index: ColumnarIndex | None = None
+        self._engine_missing = False
+        self._search_text: list[str] | None = None
+        """Each row's lowercase shown text: the fallback's search, never made with the engine."""
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def _searchable(self) -> Sequence[Column]:
+        """The columns whose shown text a search looks into."""
+        raise NotImplementedError
+
+    def _fetch(self, accessor: Accessor) -> Any:
+        """One column's values in row order: a polars Series or a list."""
+        raise NotImplementedError
+
+    def _fallback_order(self, search: str, sort: tuple[str, str] | None) -> Sequence[int]:
+        """The ordering computed in Python, when there is no columnar engine."""
+        raise NotImplementedError
+
+    def _engine(self) -> ModuleType | None:
+        from . import _columnar
+
+        return None if self._engine_missing else _columnar.engine()
+
+    def columnar(self) -> ColumnarIndex | None:
+        """The table's columnar index (made on first use), or ``None`` without the engine."""
+        if self._index is None and not self._engine_missing:
+            from ._columnar import ColumnarIndex
+
+            pl = self._engine()
+            if pl is None:
+                self._engine_missing = True  # asked once: a failed import is not free
+                return None
+            self._index = ColumnarIndex(pl, len(self), self._fetch, self._searchable())
+        return self._index
+
+    def _order(self, search: str, sort: tuple[str, str] | None) -> Sequence[int]:
+        if not search and not sort:
+            return range(len(self))  # the first page needs no conversion and no cache
+
+        def make() -> Any:  # a list, a range or a numpy array of positions
+            index = self.columnar()
+            if index is None:
+                return self._fallback_order(search, sort)
+            return self._columnar_order(index, search, sort)
+
+        return self._orders.get((search, sort), make)  # type: ignore[no-any-return]
+
+    def _columnar_order(
+        self, index: ColumnarIndex, search: str, sort: tuple[str, str] | None
+    ) -> Any:
+        from ._columnar import positions
+
+        full = None
+        if sort is not None:
+            name, direction = sort
+            full = self._orders.get(("", sort), lambda: index.order(name, direction == "desc"))
+        if not search:
+            return full
+        mask = index.mask(search.lower())
+        # A sorted search filters the cached full order: no second sort per search text.
+        return full[mask[full]] if full is not None else positions(mask.nonzero()[0])
+
+    def kept_bytes(self) -> int:
+        """Bytes this table keeps for search and sort, beyond the author's own data."""
+        index = self._index.kept_bytes() if self._index is not None else 0
+        return index + self._orders.nbytes() + _text_size(self._search_text)
+
+
+class ListSource(_IndexedSource):
     """A list of dicts (or objects); keys are positions unless ``row_key`` names a field."""
 
     def __init__(self, rows: Sequence[Any], columns: Sequence[Column], row_key: str | None) -> None:
+        super().__init__()
         self.rows = list(rows)
         self.columns = columns
         # Positional keys are computed on demand: a million-row list needs no key table.
@@ -270,8 +396,17 @@ class ListSource(TableSource):
             self.index = {k: i for i, k in enumerate(self.named_keys)}
             if len(self.index) != len(self.named_keys):
                 raise ActionDefinitionError(f"row_key {row_key!r} is not unique in the table data")
-        self._search_text: list[str] | None = None
-        self._orders = _Cache()
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def _searchable(self) -> Sequence[Column]:
+        return self.columns
+
+    def _fetch(self, accessor: Accessor) -> list[Any]:
+        if isinstance(accessor, str):  # dicts, the common case, without a call per row
+            return [r.get(accessor) if type(r) is dict else _get(r, accessor) for r in self.rows]
+        return [_get(r, accessor) for r in self.rows]
 
     def _text(self) -> list[str]:
         if self._search_text is None:
@@ -295,41 +430,27 @@ class ListSource(TableSource):
             raise KeyError(key)
         return int(key)
 
-    def _order(self, search: str, sort: tuple[str, str] | None) -> Sequence[int]:
-        def make() -> Sequence[int]:
-            positions: Sequence[int] = range(len(self.rows))
-            if search:
-                needle, text = search.lower(), self._text()
-                positions = [i for i in positions if needle in text[i]]
-            if sort:
-                name, direction = sort
-                values = [_get(self.rows[i], name) for i in positions]
-                try:  # fast path: one comparable type, no missing values
-                    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values):
-                        raise TypeError
-                    order = sorted(
-                        range(len(values)), key=values.__getitem__, reverse=direction == "desc"
-                    )
-                except TypeError:
-                    keys = [_sort_key(v) for v in values]
-                    order = sorted(
-                        range(len(keys)), key=keys.__getitem__, reverse=direction == "desc"
-                    )
-                positions = [positions[i] for i in order]
-            return positions
-
-        return self._orders.get((search, sort), make)  # type: ignore[no-any-return]
+    def _fallback_order(self, search: str, sort: tuple[str, str] | None) -> Sequence[int]:
+        positions: Sequence[int] = range(len(self.rows))
+        if search:
+            needle, text = search.lower(), self._text()
+            positions = [i for i in positions if needle in text[i]]
+        if sort:
+            name, direction = sort
+            values = [_get(self.rows[i], name) for i in positions]
+            positions = [positions[i] for i in python_order(values, direction == "desc")]
+        return positions
 
     async def page(self, query: TableQuery) -> tuple[list[tuple[str, Any]], int]:
         order = self._order(query.search, query.sort)
-        chosen = order[query.offset : query.offset + query.page_size]
+        chosen = [int(i) for i in order[query.offset : query.offset + query.page_size]]
         return [(self.key(i), self.rows[i]) for i in chosen], len(order)
 
     def rows_for(self, keys: Sequence[str]) -> list[Any]:
         return [self.rows[p] for p in sorted(self.position(k) for k in keys)]
 
     def keys_matching(self, search: str) -> list[str]:
-        return [self.key(i) for i in self._order(search, None)]
+        return [self.key(int(i)) for i in self._order(search, None)]
 
     def has_key(self, key: str) -> bool:
         try:
@@ -339,26 +460,20 @@ class ListSource(TableSource):
         return True
 
 
-class PandasSource(TableSource):
-    """A pandas DataFrame; keys are row positions unless ``row_key`` names a column."""
+class _FrameSource(_IndexedSource):
+    """A DataFrame: keys are row positions unless ``row_key`` names a column."""
 
-    def __init__(self, df: Any, columns: Sequence[Column], row_key: str | None) -> None:
-        import numpy as np
+    df: Any
+    key_values: Any
+    key_index: dict[str, int]
 
-        self.np = np
-        self.df = df
-        self.columns = columns
-        if row_key is None:
-            self.key_values: Any = None
-        else:
-            if row_key not in df.columns:
-                raise ActionDefinitionError(f"row_key {row_key!r} is not a column of the DataFrame")
-            self.key_values = df[row_key].astype(str).to_numpy()
-            if len(set(self.key_values)) != len(self.key_values):
-                raise ActionDefinitionError(f"row_key {row_key!r} is not unique in the DataFrame")
-            self.key_index = {k: i for i, k in enumerate(self.key_values)}
-        self._search_text: Any = None
-        self._orders = _Cache()
+    def __len__(self) -> int:
+        return len(self.df)
+
+    def _searchable(self) -> Sequence[Column]:
+        return [
+            c for c in self.columns if isinstance(c.accessor, str) and c.accessor in self.df.columns
+        ]
 
     def _key(self, position: int) -> str:
         return str(position) if self.key_values is None else str(self.key_values[position])
@@ -369,49 +484,6 @@ class PandasSource(TableSource):
                 raise KeyError(key)
             return int(key)
         return self.key_index[key]
-
-    def _text(self) -> list[Any]:
-        """Each searchable column as lowercase text, computed once (searching reuses them)."""
-        if self._search_text is None:
-            names = [
-                c.accessor
-                for c in self.columns
-                if isinstance(c.accessor, str) and c.accessor in self.df.columns
-            ]
-            self._search_text = [self.df[name].astype(str).str.lower() for name in names]
-        return self._search_text  # type: ignore[no-any-return]
-
-    def _order(self, search: str, sort: tuple[str, str] | None) -> Any:
-        np = self.np
-
-        def make() -> Any:
-            positions = np.arange(len(self.df))
-            if search:
-                mask = np.zeros(len(self.df), dtype=bool)
-                for column in self._text():
-                    mask |= column.str.contains(search.lower(), regex=False).to_numpy()
-                positions = positions[mask]
-            if sort:
-                name, direction = sort
-                column = self.df[name].iloc[positions] if search else self.df[name]
-                order = (
-                    column.reset_index(drop=True)
-                    .sort_values(ascending=direction == "asc", na_position="last", kind="stable")
-                    .index.to_numpy()
-                )
-                positions = positions[order]
-            return positions
-
-        return self._orders.get((search, sort), make)
-
-    async def page(self, query: TableQuery) -> tuple[list[tuple[str, Any]], int]:
-        order = self._order(query.search, query.sort)
-        chosen = order[query.offset : query.offset + query.page_size]
-        records = self.df.iloc[chosen].to_dict("records")
-        return [(self._key(int(p)), r) for p, r in zip(chosen, records, strict=True)], len(order)
-
-    def rows_for(self, keys: Sequence[str]) -> Any:
-        return self.df.iloc[sorted(self._position(k) for k in keys)]
 
     def keys_matching(self, search: str) -> list[str]:
         return [self._key(int(p)) for p in self._order(search, None)]
@@ -424,14 +496,83 @@ class PandasSource(TableSource):
         return True
 
 
-class PolarsSource(PandasSource):
-    """A polars DataFrame, paged through its pandas-free API."""
+class PandasSource(_FrameSource):
+    """A pandas DataFrame, converted column by column to the engine when a query needs it."""
 
     def __init__(self, df: Any, columns: Sequence[Column], row_key: str | None) -> None:
+        super().__init__()
+        self.df = df
+        self.columns = columns
+        if row_key is None:
+            self.key_values = None
+        else:
+            if row_key not in df.columns:
+                raise ActionDefinitionError(f"row_key {row_key!r} is not a column of the DataFrame")
+            self.key_values = df[row_key].astype(str).to_numpy()
+            if len(set(self.key_values)) != len(self.key_values):
+                raise ActionDefinitionError(f"row_key {row_key!r} is not unique in the DataFrame")
+            self.key_index = {k: i for i, k in enumerate(self.key_values)}
+
+    def _fetch(self, accessor: Accessor) -> Any:
         import numpy as np
+
+        if not isinstance(accessor, str) or accessor not in self.df.columns:
+            return [None] * len(self.df)
+        column = self.df[accessor]
+        if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iufbM":
+            pl = self._engine()
+            assert pl is not None
+            return pl.Series(accessor, column.to_numpy())  # plain numpy columns convert as is
+        return column.tolist()
+
+    def _text(self) -> list[str]:
+        """Each row's shown text, lowercase: the searchable columns' cells joined by a space."""
+        if self._search_text is None:
+            per_column = [
+                [format_value(v, c.format, c.currency) for v in self.df[c.accessor].tolist()]
+                for c in self._searchable()
+            ]
+            rows = zip(*per_column, strict=True) if per_column else ((),) * len(self.df)
+            self._search_text = [" ".join(cells).lower() for cells in rows]
+        return self._search_text
+
+    def _fallback_order(self, search: str, sort: tuple[str, str] | None) -> Sequence[int]:
+        import numpy as np
+
+        positions: Any = np.arange(len(self.df))
+        if search:
+            needle, text = search.lower(), self._text()
+            positions = np.array([i for i in positions if needle in text[i]], dtype=np.int64)
+        if sort:
+            name, direction = sort
+            column = self.df[name].iloc[positions].reset_index(drop=True)
+            try:
+                order = column.sort_values(
+                    ascending=direction == "asc", na_position="last", kind="stable"
+                ).index.to_numpy()
+            except TypeError:  # mixed types: the same order a list of them gets
+                order = np.array(python_order(column.tolist(), direction == "desc"))
+            positions = positions[order]
+        return positions  # type: ignore[no-any-return]
+
+    async def page(self, query: TableQuery) -> tuple[list[tuple[str, Any]], int]:
+        order = self._order(query.search, query.sort)
+        chosen = [int(p) for p in order[query.offset : query.offset + query.page_size]]
+        records = self.df.iloc[chosen].to_dict("records")
+        return [(self._key(p), r) for p, r in zip(chosen, records, strict=True)], len(order)
+
+    def rows_for(self, keys: Sequence[str]) -> Any:
+        return self.df.iloc[sorted(self._position(k) for k in keys)]
+
+
+class PolarsSource(_FrameSource):
+    """A polars DataFrame: it is already columnar, so the engine reads it without a copy."""
+
+    def __init__(self, df: Any, columns: Sequence[Column], row_key: str | None) -> None:
+        super().__init__()
         import polars as pl
 
-        self.np, self.pl = np, pl
+        self.pl = pl
         self.df = df
         self.columns = columns
         if row_key is None:
@@ -443,42 +584,23 @@ class PolarsSource(PandasSource):
             if df[row_key].n_unique() != len(df):
                 raise ActionDefinitionError(f"row_key {row_key!r} is not unique in the DataFrame")
             self.key_index = {k: i for i, k in enumerate(self.key_values)}
-        self._search_text = None
-        self._orders = _Cache()
 
-    def _order(self, search: str, sort: tuple[str, str] | None) -> Any:
-        pl, np = self.pl, self.np
+    def _engine(self) -> ModuleType:
+        return self.pl  # the data is polars: the engine is there whatever the seam says
 
-        def make() -> Any:
-            frame = self.df.with_row_index("__inb_pos")
-            if search:
-                names = [
-                    c.accessor
-                    for c in self.columns
-                    if isinstance(c.accessor, str) and c.accessor in self.df.columns
-                ]
-                if not names:
-                    return np.arange(0)
-                text = pl.concat_str(
-                    [pl.col(n).cast(pl.Utf8).fill_null("") for n in names], separator="\x1f"
-                )
-                frame = frame.filter(
-                    text.str.to_lowercase().str.contains(search.lower(), literal=True)
-                )
-            if sort:
-                name, direction = sort
-                frame = frame.sort(
-                    name, descending=direction == "desc", nulls_last=True, maintain_order=True
-                )
-            return frame["__inb_pos"].to_numpy()
+    def _fetch(self, accessor: Accessor) -> Any:
+        if not isinstance(accessor, str) or accessor not in self.df.columns:
+            return [None] * len(self.df)
+        return self.df[accessor]
 
-        return self._orders.get((search, sort), make)
+    def _fallback_order(self, search: str, sort: tuple[str, str] | None) -> Sequence[int]:
+        raise AssertionError("a polars table always has its engine")
 
     async def page(self, query: TableQuery) -> tuple[list[tuple[str, Any]], int]:
         order = self._order(query.search, query.sort)
-        chosen = order[query.offset : query.offset + query.page_size]
-        records = self.df[[int(p) for p in chosen]].to_dicts() if len(chosen) else []
-        return [(self._key(int(p)), r) for p, r in zip(chosen, records, strict=True)], len(order)
+        chosen = [int(p) for p in order[query.offset : query.offset + query.page_size]]
+        records = self.df[chosen].to_dicts() if chosen else []
+        return [(self._key(p), r) for p, r in zip(chosen, records, strict=True)], len(order)
 
     def rows_for(self, keys: Sequence[str]) -> Any:
         return self.df[sorted(self._position(k) for k in keys)]
