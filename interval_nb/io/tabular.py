@@ -515,14 +515,18 @@ class PandasSource(_FrameSource):
 
     def _fetch(self, accessor: Accessor) -> Any:
         import numpy as np
+        import pandas as pd  # type: ignore[import-untyped]
 
         if not isinstance(accessor, str) or accessor not in self.df.columns:
             return [None] * len(self.df)
         column = self.df[accessor]
+        pl = self._engine()
+        assert pl is not None
         if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iufbM":
-            pl = self._engine()
-            assert pl is not None
             return pl.Series(accessor, column.to_numpy())  # plain numpy columns convert as is
+        if isinstance(column.dtype, pd.StringDtype):  # text by its dtype: no check per value
+            values = column.to_numpy(dtype=object, na_value=None) if column.hasnans else column
+            return pl.Series(accessor, values.tolist(), dtype=pl.String, strict=True)
         return column.tolist()
 
     def _text(self) -> list[str]:
