@@ -25,8 +25,6 @@ from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 from typing import Any
 
-import numpy as np
-
 from .tabular import Accessor, Column, format_value, python_order
 
 NUMERIC_FORMATS = ("number", "currency", "percent")
@@ -45,6 +43,7 @@ def engine() -> ModuleType | None:
     sends tables down the Python fallback.
     """
     try:
+        import numpy  # noqa: F401  (orders and masks are numpy arrays)
         import polars
     except ImportError:
         return None
@@ -53,6 +52,8 @@ def engine() -> ModuleType | None:
 
 def positions(array: Any) -> Any:
     """Row positions as the smallest unsigned array that holds them (orders are cached)."""
+    import numpy as np
+
     return np.asarray(array, dtype=np.uint32 if len(array) < 2**32 else np.uint64)
 
 
@@ -91,6 +92,8 @@ class ColumnarIndex:
 
     def mask(self, needle: str) -> Any:
         """A boolean array: which rows' shown text contains ``needle`` (already lowercase)."""
+        import numpy as np
+
         if " " in needle:  # may span two columns: test the joined text, as the fallback does
             return self._joined_mask(needle)
         hits = np.zeros(self.length, dtype=bool)
@@ -111,6 +114,8 @@ class ColumnarIndex:
         return frame.select(test.fill_null(False)).to_series().to_numpy()
 
     def _joined_mask(self, needle: str) -> Any:
+        import numpy as np
+
         pl = self.pl
         data: dict[str, Any] = {}
         texts = []

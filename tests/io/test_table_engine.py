@@ -206,3 +206,25 @@ def test_without_the_engine_nothing_columnar_is_made(no_engine: None) -> None:
     answers(source, names[:2])
     assert isinstance(source, ListSource)
     assert source.columnar() is None and source._index is None
+
+
+def test_lists_search_and_sort_where_neither_polars_nor_numpy_is_installed() -> None:
+    """Kernels may lack both (the older test kernels do): the fallback must not import them."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        import asyncio, sys
+        sys.modules["numpy"] = sys.modules["polars"] = None  # any import of them now fails
+        from interval_nb.io.tabular import TableQuery, make_source
+        rows = [{"id": i, "name": f"item{i:03}"} for i in range(300)]
+        source, _ = make_source(rows, None, None, "select.table")
+        page, total = asyncio.run(source.page(TableQuery(0, 3, ("name", "desc"), "item29")))
+        print(total, [key for key, _ in page])
+    """)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[0] == "10 ['299', '298', '297']"
