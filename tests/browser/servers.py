@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,6 +53,20 @@ class Server:
     def log_tail(self, lines: int = 40) -> str:
         """The end of the server log, for failure messages."""
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def kernel_exists(self, kernel_id: str) -> bool:
+        """Whether the server still runs kernel ``kernel_id`` (``GET /api/kernels/<id>``).
+
+        Standalone Voilà serves that route too (it has no kernel list).
+        """
+        url = f"{self.url}/api/kernels/{kernel_id}?token={self.token}"
+        try:
+            with urllib.request.urlopen(url, timeout=10):
+                return True
+        except urllib.error.HTTPError as e:
+            if e.code == 404:
+                return False
+            raise
 
 
 def _wait_up(server: Server, path: str, timeout: float = 60) -> None:

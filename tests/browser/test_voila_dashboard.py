@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 VOILA_CONFIG = ROOT / "voila.json"
+SHUTDOWN_HOOK = "() => window[Symbol.for('interval_nb.voilaKernelShutdown')] ?? null"
+"""What launcher.js's page-close hook recorded: the page's kernel id in Voilà, else nothing."""
 
 
 @pytest.fixture
@@ -136,3 +139,46 @@ def test_dashboard_in_jupyter_server_refund(
     expect(result).to_contain_text("2")
     page.screenshot(path=str(artefacts / "voila-dashboard-5-refund-result.png"), full_page=True)
     assert console_errors == []
+
+
+def _page_kernel(page: Page) -> str:
+    """The kernel of the open Voilà page, as Voilà's page config names it."""
+    config = json.loads(page.locator("#jupyter-config-data").text_content() or "{}")
+    return str(config["kernelId"])
+
+
+def _wait_until(done: Callable[[], bool], what: str, server: Server, timeout: float = 60) -> None:
+    """Poll ``done`` until it holds; ``timeout`` only bounds a failing test, it asserts nothing."""
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not {what} after {timeout}s:\n{server.log_tail()}")
+        time.sleep(0.2)
+
+
+def _close_and_wait_for_shutdown(page: Page, server: Server, run_before_unload: bool) -> None:
+    """Close the dashboard page; its kernel must go (culling is an hour away in these servers)."""
+    kernel = _page_kernel(page)
+    assert page.evaluate(SHUTDOWN_HOOK) == kernel  # the launcher armed the page-close hook
+    assert server.kernel_exists(kernel)
+    page.close(run_before_unload=run_before_unload)
+    _wait_until(lambda: not server.kernel_exists(kernel), f"shut down: kernel {kernel}", server)
+    refused = re.findall(r"[45]\d\d POST \S*/voila/api/shutdown/.*", server.log.read_text())
+    assert refused == [], refused  # one shutdown, accepted (voila#1458 answered 403)
+
+
+# run_before_unload: a tab closed by a person (Voilà's own beacon on `beforeunload`, given a
+# token by launcher.js); without it Chromium skips `beforeunload`, so launcher.js's `pagehide`
+# fallback is what ends the kernel.
+@pytest.mark.parametrize("run_before_unload", [True, False], ids=["beforeunload", "pagehide"])
+def test_standalone_closing_the_page_ends_its_kernel(
+    voila: Server, page: Page, run_before_unload: bool
+) -> None:
+    _open_dashboard(page, f"{voila.url}/?token={voila.token}")
+    _close_and_wait_for_shutdown(page, voila, run_before_unload)
+
+
+def test_voila_render_closing_the_page_ends_its_kernel(jupyter_server: Server, page: Page) -> None:
+    server = jupyter_server
+    _open_dashboard(page, f"{server.url}/voila/render/dashboard.ipynb?token={server.token}")
+    _close_and_wait_for_shutdown(page, server, run_before_unload=True)
