@@ -15,7 +15,7 @@ PROTOCOL_VERSION = "1"
 RunStatus = Literal[
     "pending", "running", "awaiting_input", "completed", "failed", "cancelled", "interrupted"
 ]
-"""The states of a run (DESIGN §2): ``pending → running ⇄ awaiting_input → terminal``."""
+"""The states of a run (docs/architecture.md, "Run states"): ``pending → running ⇄ awaiting_input → terminal``."""
 
 TERMINAL_STATUSES: frozenset[str] = frozenset({"completed", "failed", "cancelled", "interrupted"})
 

@@ -8,7 +8,7 @@ started through the comm send every change as an update carrying their ``run_id`
 journal is flushed to the store before each update leaves, so the server never reads a
 history older than what it was told.
 
-Comm messages may arrive on a kernel subshell thread (DESIGN §1), so the comm callbacks only
+Comm messages may arrive on a kernel subshell thread (docs/architecture.md), so the comm callbacks only
 hand the message to the kernel's main loop with ``call_soon_threadsafe``.
 """
 

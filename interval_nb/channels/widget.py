@@ -1,4 +1,4 @@
-"""RunView: the one widget that shows one run (DESIGN §3).
+"""RunView: the one widget that shows one run (docs/architecture.md).
 
 Its synced traits mirror :meth:`Run.state`; a new prompt is one state update, so a prompt
 costs one comm message and no new widgets. The page sends back ``{"type": "answer", ...}``

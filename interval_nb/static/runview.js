@@ -1,4 +1,4 @@
-// RunView: the page side of one action run (interval_nb, DESIGN §3).
+// RunView: the page side of one action run (interval_nb; docs/architecture.md).
 //
 // The kernel owns the run and syncs its state as traits (status, prompt, transcript, loading,
 // logs, notifications, result, error, cancel_reason); this module only draws that state with

@@ -21,7 +21,7 @@ export interface IRegistryError {
   message: string;
 }
 
-/** The statuses a run goes through (DESIGN §2). */
+/** The statuses a run goes through (docs/architecture.md, "Run states"). */
 export type RunStatus =
   | 'pending'
   | 'running'

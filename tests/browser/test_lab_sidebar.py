@@ -142,7 +142,8 @@ def test_refund_from_sidebar_survives_reload(
     run_id = page.locator(".inb-panel:visible .inb-panel-id").inner_text()
 
     # reload mid-run: the tab comes back on the run's pending prompt (the run lives in the
-    # actions kernel; the selection made in the page is gone and is made again)
+    # actions kernel), with the page and selection the person had (the draft kept in the run)
+    expect(view).to_have_attribute("data-draft", "saved")
     page.reload()
     wait_for_lab(page)
     view = current_run_view(page)
@@ -150,7 +151,12 @@ def test_refund_from_sidebar_survives_reload(
     assert page.locator(".inb-panel:visible .inb-panel-id").inner_text() == run_id
     run_item = page.locator(f".inb-sb-run[data-run-id='{run_id}']")
     expect(run_item).to_have_attribute("data-status", "awaiting_input", timeout=20_000)
-    select_rows(view, [1, 2], [2, 3])
+    expect(view).to_contain_text("11–20")
+    expect(view).to_contain_text("2 selected")
+    rows = view.locator("table tbody tr")
+    for n in (4, 5):
+        rows.nth(n).locator("input[type=checkbox]").check()
+    expect(view).to_contain_text("4 selected")
     page.screenshot(path=str(artefacts / "lab-sidebar-2-table.png"))
     view.get_by_role("button", name="Submit").click()
 
