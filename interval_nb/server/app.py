@@ -23,6 +23,7 @@ from traitlets import Bool, Dict, Enum, Float, Int, List, Unicode, default
 from ..store import configured_path, default_path
 from .handlers import routes
 from .service import RunService
+from .voila_culling import VoilaCuller
 
 
 class IntervalNB(ExtensionApp):
@@ -129,6 +130,20 @@ class IntervalNB(ExtensionApp):
         0.0, help="Delete finished runs older than this many days from the history; 0 keeps all."
     ).tag(config=True)
 
+    voila_cull_idle_timeout = Float(
+        300.0,
+        help=(
+            "Shut down a kernel Voilà started for a page (under {base_url}voila/render/) once no "
+            "page has been connected to it for this many seconds: the tab vanished without "
+            "closing (a crashed browser, a laptop asleep). Kernels with a page open, JupyterLab's "
+            "notebook kernels and the actions kernel are never touched. 0 turns it off."
+        ),
+    ).tag(config=True)
+
+    voila_cull_interval = Float(
+        60.0, help="How often (seconds) to look for Voilà kernels to shut down."
+    ).tag(config=True)
+
     max_body_size = Int(
         10 * 1024 * 1024,
         help=(
@@ -165,6 +180,7 @@ class IntervalNB(ExtensionApp):
         return str(configured_path() or default_path())
 
     service: RunService
+    _voila_culling: asyncio.Task[None] | None = None
 
     def initialize_settings(self) -> None:
         """Open the history and set up the service (no kernel is started here)."""
@@ -197,6 +213,14 @@ class IntervalNB(ExtensionApp):
     async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
         """Once the loop runs: the watchdog, the history sweep and the warm kernel."""
         self.service.start_watchdog()
+        if self.voila_cull_idle_timeout > 0:
+            culler = VoilaCuller(
+                serverapp.kernel_manager,
+                self.voila_cull_idle_timeout,
+                self.voila_cull_interval,
+                self.log,
+            )
+            self._voila_culling = asyncio.create_task(culler.run())
         self._preload: asyncio.Task[None] | None = None
         if self.preload_kernel:
             self._preload = asyncio.create_task(self.service.preload())
@@ -206,4 +230,6 @@ class IntervalNB(ExtensionApp):
         preload = getattr(self, "_preload", None)
         if preload is not None and not preload.done():
             preload.cancel()
+        if self._voila_culling is not None:
+            self._voila_culling.cancel()
         await self.service.close()
