@@ -59,7 +59,9 @@ class TextInput(Component):
         return self.props.get("default_value")
 
     def echo(self, raw: Any) -> Any:
-        return echo_scalar(raw, self.limit)
+        # The author's max_length is what gets refused, not what gets cut: the person sees all
+        # they typed and trims it themselves. Only the global cap bounds what is echoed.
+        return echo_scalar(raw, MAX_TEXT_LENGTH)
 
     def parse(self, raw: Any) -> str:
         text = _text(raw, self.limit)

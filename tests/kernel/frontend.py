@@ -69,19 +69,23 @@ class KernelDied(FrontendError):
 
 
 def _runtime_requirements() -> tuple[str, ...]:
-    """The package's own dependencies (from its installed metadata), ipykernel left to the env.
+    """The package's own dependencies, ipykernel left to the env.
 
-    Read from the metadata rather than listed here, so a new dependency reaches the extra
-    kernel envs without anyone remembering to add it (the marker then records new requirements
-    and the env is rebuilt).
+    Read from the checkout's pyproject.toml (the kernels import the package from the checkout),
+    or from the installed metadata where tomllib is missing (Python 3.10), so a new dependency
+    reaches the extra kernel envs without anyone remembering to add it here (the env's marker
+    then records new requirements and the env is rebuilt).
     """
-    from importlib.metadata import requires
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        from importlib.metadata import requires
 
-    return tuple(
-        r
-        for r in requires("interval_nb") or []
-        if "extra ==" not in r and not r.lower().startswith("ipykernel")
-    )
+        listed = [r for r in requires("interval_nb") or [] if "extra ==" not in r]
+    else:
+        pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+        listed = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
+    return tuple(r for r in listed if not r.lower().startswith("ipykernel"))
 
 
 ENV_REQUIREMENTS = _runtime_requirements()
