@@ -57,7 +57,9 @@ class AnswerRejected(IntervalNBError, ValueError):
     ----------
     code:
         A short machine-readable reason: ``"stale_prompt"``, ``"not_waiting"``,
-        ``"malformed"`` or ``"busy"``.
+        ``"malformed"``, ``"busy"`` (another answer is being judged), ``"cancelled"`` (the
+        run was cancelled before or while this answer was judged) or ``"interrupted"`` (its
+        kernel went away meanwhile).
     """
 
     def __init__(self, message: str, code: str) -> None:

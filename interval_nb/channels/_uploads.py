@@ -12,6 +12,8 @@ import base64
 import binascii
 from typing import Any
 
+from .._util import quote
+
 
 class UploadError(ValueError):
     """A file in an answer cannot be decoded; the message says which and why."""
@@ -39,17 +41,17 @@ def decode_uploads(values: Any) -> Any:
 
 
 def _decode(index: int, upload: dict[str, Any]) -> dict[str, Any]:
-    name = str(upload.get("name"))[:200]
+    name = quote(upload.get("name"))  # at most 100 characters of whatever was sent
     encoded = upload["base64"]
     if not isinstance(encoded, str):
-        raise UploadError(f"value {index}: file {name!r}: base64 must be a string")
+        raise UploadError(f"value {index}: file {name}: base64 must be a string")
     if encoded.startswith("data:"):
         raise UploadError(
-            f"value {index}: file {name!r}: send the base64 text alone, without the data: URL prefix"
+            f"value {index}: file {name}: send the base64 text alone, without the data: URL prefix"
         )
     try:
         data = base64.b64decode("".join(encoded.split()), validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise UploadError(f"value {index}: file {name!r}: not valid base64 ({exc})") from None
+        raise UploadError(f"value {index}: file {name}: not valid base64 ({exc})") from None
     rest = {k: v for k, v in upload.items() if k != "base64"}
     return {**rest, "size": len(data), "data": data}

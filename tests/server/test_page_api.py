@@ -299,3 +299,7 @@ def test_only_files_sent_as_base64_are_decoded() -> None:
     ]
     with pytest.raises(UploadError, match=r"value 0: file 'b.txt': not valid base64"):
         decode_uploads([[{"name": "b.txt", "base64": "%%%"}]])
+    # a forged 900 KB name is quoted, not echoed whole
+    with pytest.raises(UploadError) as refused:
+        decode_uploads([[{"name": "n" * 900_000, "base64": "%%%"}]])
+    assert len(str(refused.value)) < 300
