@@ -161,8 +161,11 @@ def _close_and_wait_for_shutdown(page: Page, server: Server, run_before_unload: 
     kernel = _page_kernel(page)
     assert page.evaluate(SHUTDOWN_HOOK) == kernel  # the launcher armed the page-close hook
     assert server.kernel_exists(kernel)
+    closed = time.monotonic()
     page.close(run_before_unload=run_before_unload)
     _wait_until(lambda: not server.kernel_exists(kernel), f"shut down: kernel {kernel}", server)
+    # a figure for the record (printed with -s), not an assertion
+    print(f"\n[voila] kernel gone {time.monotonic() - closed:.2f} s after the page closed")
     refused = re.findall(r"[45]\d\d POST \S*/voila/api/shutdown/.*", server.log.read_text())
     assert refused == [], refused  # one shutdown, accepted (voila#1458 answered 403)
 
