@@ -1,10 +1,14 @@
 """A prompt: the components shown together, how they are submitted and how answers are judged.
 
 ``await io.input.text("Name")`` wraps one component in a :class:`Prompt`; ``io.group(...)``
-wraps several. Modifiers (``.validate()``, ``.with_choices()``) return new prompts. When
-awaited, a prompt asks the active run to show it; the run passes every answer to
+wraps several. Modifiers (``.validate()``, ``.with_choices()``, ``.optional()``) return new
+prompts. When awaited, a prompt asks the active run to show it; the run passes every answer to
 :meth:`Prompt.evaluate`, which parses each component, runs the authors' validators and
 returns either the value for the action or the errors to show.
+
+As in Interval, a validator added after ``.with_choices()`` receives the same
+:class:`ChoiceResult` the action receives, and a validator of an optional field left blank
+is called with ``None``.
 """
 
 from __future__ import annotations
@@ -80,6 +84,8 @@ class Prompt:
     """One component awaited alone: the value is that component's value, not a list."""
     choices: tuple[ChoiceSpec, ...] = ()
     validators: tuple[Validator, ...] = ()
+    choice_validators: tuple[Validator, ...] = ()
+    """Validators added after ``.with_choices()``: each gets the :class:`ChoiceResult`."""
 
     @classmethod
     def single_of(cls, component: Component) -> Prompt:
@@ -118,14 +124,32 @@ class Prompt:
         return dataclasses.replace(self, choices=_choices(choices))
 
     def validate(self, fn: Validator) -> Prompt:
-        """Validate the whole value (list, dict or single value); return an error or ``None``."""
+        """Validate the whole value (list, dict or single value); return an error or ``None``.
+
+        After ``.with_choices()`` the validator gets ``ChoiceResult(choice, value)`` instead,
+        as the action does, so it can judge the value by the button pressed.
+        """
         if not callable(fn):
             raise ActionDefinitionError(
                 ".validate() needs a function that returns an error string or None"
             )
+        if self.choices:
+            return dataclasses.replace(self, choice_validators=(*self.choice_validators, fn))
         if self.single:
             return dataclasses.replace(self, components=(self.components[0].validate(fn),))
         return dataclasses.replace(self, validators=(*self.validators, fn))
+
+    def optional(self, is_optional: bool = True) -> Prompt:
+        """Let the person leave a single input blank, even after ``.with_choices()``.
+
+        A blank answer then gives ``ChoiceResult(choice, None)``. Groups have no optional
+        form: mark their components optional instead.
+        """
+        if not self.single:
+            raise ActionDefinitionError(
+                "io.group() cannot be optional; call .optional() on the components inside it"
+            )
+        return dataclasses.replace(self, components=(self.components[0].optional(is_optional),))
 
     # -- what the page sees ------------------------------------------------------------
     @property
@@ -199,6 +223,10 @@ class Prompt:
                 return Evaluation(False, error=shorten(str(message)))
         if self.choices:
             value = ChoiceResult(choice=str(choice), value=value)
+        for validator in self.choice_validators:
+            message = await call_maybe_async(validator, value)
+            if message:
+                return Evaluation(False, error=shorten(str(message)))
         return Evaluation(True, value=value)
 
     def __await__(self) -> Generator[Any, None, Any]:
@@ -210,13 +238,16 @@ async def _judge(component: Component, raw: Any) -> tuple[Any, str | None]:
     if component.is_display:
         return None, None
     if component.is_missing(raw):
-        if component.is_optional:
-            return None, None
-        return None, "This field is required."
-    try:
-        value = component.parse(raw)
-    except InvalidAnswer as exc:
-        return None, str(exc)
+        if not component.is_optional:
+            return None, "This field is required."
+        # Interval calls the validator of a blank optional field with None, so rules such as
+        # "required when another field is given" can refuse the blank.
+        value = None
+    else:
+        try:
+            value = component.parse(raw)
+        except InvalidAnswer as exc:
+            return None, str(exc)
     for validator in component.validators:
         message = await call_maybe_async(validator, value)
         if message:

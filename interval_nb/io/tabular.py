@@ -160,11 +160,8 @@ def make_columns(columns: Sequence[Any] | None, fields: Sequence[str], method: s
     for i, spec in enumerate(columns if columns is not None else list(fields)):
         key = f"c{i}"
         if isinstance(spec, str):
-            out.append(
-                Column(
-                    key, spec.replace("_", " ").capitalize() if spec == spec.lower() else spec, spec
-                )
-            )
+            # Labelled as written, as Interval does: the author's field names are not retitled.
+            out.append(Column(key, spec, spec))
         elif isinstance(spec, Mapping):
             accessor = spec.get("accessor", spec.get("label"))
             if not (isinstance(accessor, str) or callable(accessor)):
@@ -195,6 +192,34 @@ def make_columns(columns: Sequence[Any] | None, fields: Sequence[str], method: s
     if not out:
         raise ActionDefinitionError(f"io.{method}(): the table has no columns")
     return out
+
+
+COLUMN_SCAN_HEAD = 1000
+"""Rows read from the start of a list to find its columns when ``columns=`` is not given."""
+COLUMN_SCAN_SAMPLE = 1000
+"""Further rows, evenly spaced over the rest of the list, read to find its columns."""
+
+
+def fields_of(rows: Sequence[Any]) -> list[str]:
+    """The keys of a list of dict rows, in order of first appearance (the default columns).
+
+    Interval takes the union of every row's keys. A million rows would cost a million dict
+    walks before the first page, so only the first :data:`COLUMN_SCAN_HEAD` rows (which hold
+    the first page) and :data:`COLUMN_SCAN_SAMPLE` rows evenly spaced over the rest are read;
+    a key found in none of them is not a column. ``columns=`` lists them exactly.
+    """
+    head = min(len(rows), COLUMN_SCAN_HEAD)
+    rest = len(rows) - head
+    step = max(1, rest // COLUMN_SCAN_SAMPLE) if rest else 1
+    positions = [*range(head), *range(head, len(rows), step)[:COLUMN_SCAN_SAMPLE]]
+    if rest:
+        positions.append(len(rows) - 1)  # the last row too, so a trailing odd row is seen
+    keys: dict[str, None] = {}
+    for position in positions:
+        row = rows[position]
+        if isinstance(row, Mapping):
+            keys.update(dict.fromkeys(row))
+    return list(keys)
 
 
 def cells_of(row: Any, columns: Sequence[Column]) -> list[dict[str, Any]]:
@@ -681,8 +706,7 @@ def make_source(
         cols = make_columns(columns, list(data.columns), method)
         return PolarsSource(data, cols, row_key), cols
     if isinstance(data, (list, tuple)):
-        first = data[0] if data else {}
-        fields = list(first.keys()) if isinstance(first, Mapping) else []
+        fields = fields_of(data) if columns is None else []
         cols = make_columns(columns, fields, method)
         return ListSource(data, cols, row_key), cols
     raise ActionDefinitionError(
