@@ -8,14 +8,12 @@ becomes interval-sdk's value: ``url`` → ``urllib.parse.ParseResult``, ``number
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import ParseResult, urlparse
 
 from ..errors import ActionDefinitionError
-from ..io.inputs import temporal_bound
 from .errors import unsupported
 from .files import IntervalFile
 from .promises import InputIOPromise, MultipleableIOPromise
@@ -211,9 +209,9 @@ class Input:
         max: dt.time | None = None,
     ) -> InputIOPromise[dt.time]:
         """Ask for a time of day (``datetime.time``, to the minute); ``min``/``max`` checked in the kernel."""
-        component = self._core.time(label, help_text=help_text, default_value=default_value)
-        bounds = {k: temporal_bound(v, dt.time, k) for k, v in (("min", min), ("max", max)) if v}
-        component = dataclasses.replace(component, props={**component.props, **bounds})
+        component = self._core.time(
+            label, help_text=help_text, default_value=default_value, min=min, max=max
+        )
 
         def get_value(value: dt.time) -> dt.time:
             return dt.time(value.hour, value.minute)

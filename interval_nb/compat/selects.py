@@ -178,7 +178,8 @@ class Select:
         def get_value(chosen: list[dict[str, Any]]) -> list[Any]:
             return [originals[selects.option_key(option["value"])] for option in chosen]
 
-        picked = [originals[selects.option_key(v)] for v in defaults]
+        # A default not among the options is dropped by io.select.multiple (with a log line).
+        picked = [originals[k] for k in map(selects.option_key, defaults) if k in originals]
         call = self._io._call(
             component,
             get_value,

@@ -56,6 +56,8 @@ class Component:
     props: dict[str, Any] = dataclasses.field(default_factory=dict)
     is_optional: bool = False
     validators: tuple[Validator, ...] = ()
+    warnings: tuple[str, ...] = ()
+    """Lines for the run's log when shown (e.g. an impossible ``default_value`` that was ignored)."""
 
     # -- what the page sees ------------------------------------------------------------
     def initial_value(self) -> Any:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import decimal
 import math
 import re
 from typing import Any, ClassVar
@@ -138,7 +139,7 @@ def _bounds(value: float, props: dict[str, Any]) -> None:
 @component_class("input.number")
 @dataclasses.dataclass(frozen=True, eq=False, repr=False)
 class NumberInput(Component):
-    """A number: an ``int`` unless ``decimals`` is set, then a ``float`` rounded to it."""
+    """A number: an ``int`` unless ``decimals`` is set, then a ``float`` with at most that many places."""
 
     def initial_value(self) -> Any:
         return self.props.get("default_value")
@@ -155,9 +156,27 @@ class NumberInput(Component):
                     raise InvalidAnswer("Enter a whole number.")
                 value = int(value)
         else:
-            value = round(float(value), decimals)
+            _check_places(raw, value, decimals)
+            value = float(value)
         _bounds(value, self.props)
         return value
+
+
+def _check_places(raw: Any, value: float | int, decimals: int) -> None:
+    """Refuse ``value`` if it has more than ``decimals`` places, as Interval does.
+
+    Counted on the decimal text (what was typed, or the shortest repr of a float), never with
+    float arithmetic: ``0.29 * 100`` is not whole, yet ``0.29`` has two places. Trailing zeros
+    do not count (``10.00`` and ``10.000`` are ten).
+    """
+    text = raw.strip().replace(",", "") if isinstance(raw, str) else repr(value)
+    try:
+        places = decimal.Decimal(text).normalize().as_tuple().exponent
+    except decimal.InvalidOperation:  # _number accepted it, so only exotic text lands here
+        places = decimal.Decimal(repr(value)).normalize().as_tuple().exponent
+    if isinstance(places, int) and places < -decimals:
+        unit = "place" if decimals == 1 else "places"
+        raise InvalidAnswer(f"Please enter a number with up to {decimals} decimal {unit}.")
 
 
 @component_class("input.slider")

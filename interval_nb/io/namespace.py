@@ -241,16 +241,20 @@ class Input:
         *,
         help_text: str | None = None,
         default_value: dt.time | str | None = None,
+        min: dt.time | str | None = None,
+        max: dt.time | str | None = None,
     ) -> inputs.TimeInput:
-        """Ask for a time of day; the action gets a ``datetime.time``.
+        """Ask for a time of day; the action gets a ``datetime.time`` (``min``/``max`` inclusive).
 
-        >>> at = await io.input.time("Send at")  # doctest: +SKIP
+        >>> at = await io.input.time("Send at", min=datetime.time(8, 30))  # doctest: +SKIP
         """
         return inputs.TimeInput(
             check_label(label, "input.time"),
             drop_none(
                 help_text=help_text,
                 default_value=inputs.temporal_bound(default_value, dt.time, "default_value"),
+                min=inputs.temporal_bound(min, dt.time, "min"),
+                max=inputs.temporal_bound(max, dt.time, "max"),
             ),
         )
 
@@ -427,11 +431,11 @@ class Select:
         >>> plan = await io.select.single("Plan", options=["free", "pro"])  # doctest: +SKIP
         """
         shown, originals = selects.normalise_options(options, "select.single")
-        default = selects.value_of(default_value) if default_value is not None else None
+        default = selects.wire_value(selects.value_of(default_value))
+        warnings: tuple[str, ...] = ()
         if default is not None and selects.option_key(default) not in originals:
-            raise ActionDefinitionError(
-                "io.select.single(): default_value is not among the options"
-            )
+            warnings = (selects.ignored_default("select.single", default_value),)
+            default = None
         return selects.SingleSelect(
             check_label(label, "select.single"),
             drop_none(
@@ -440,6 +444,7 @@ class Select:
                 default_value=default,
                 searchable=searchable or None,
             ),
+            warnings=warnings,
             originals=originals,
         )
 
@@ -468,11 +473,20 @@ class Select:
             raise ActionDefinitionError(
                 "io.select.multiple(): min_selections is greater than max_selections"
             )
-        defaults = [selects.value_of(v) for v in (default_value or [])]
-        if any(selects.option_key(v) not in originals for v in defaults):
-            raise ActionDefinitionError(
-                "io.select.multiple(): a default_value is not among the options"
-            )
+        given = list(default_value or [])
+        offered = [
+            selects.option_key(selects.wire_value(selects.value_of(v))) in originals for v in given
+        ]
+        warnings = tuple(
+            selects.ignored_default("select.multiple", v)
+            for v, ok in zip(given, offered, strict=True)
+            if not ok
+        )
+        defaults = [
+            selects.wire_value(selects.value_of(v))
+            for v, ok in zip(given, offered, strict=True)
+            if ok
+        ]
         return selects.MultipleSelect(
             check_label(label, "select.multiple"),
             drop_none(
@@ -482,6 +496,7 @@ class Select:
                 min_selections=min_selections,
                 max_selections=max_selections,
             ),
+            warnings=warnings,
             originals=originals,
         )
 

@@ -1,13 +1,15 @@
 """Select components: pick one or several of the options the action offered.
 
-Options may be primitives (``"red"``, ``3``) or mappings with ``label``, ``value`` and an
-optional ``description``. The page answers with option *values*; the kernel checks each was
-actually offered and hands the action the original option objects.
+Options may be primitives (``"red"``, ``3``), dates and times, or mappings with ``label``,
+``value`` and an optional ``description``. The page answers with option *values* (dates and
+times as ISO text); the kernel checks each was actually offered and hands the action the
+original option objects.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -16,6 +18,16 @@ from ..errors import ActionDefinitionError
 from .components import Component, InvalidAnswer, component_class, echo_items
 
 _PRIMITIVES = (str, int, float, bool)
+_TEMPORAL = (dt.date, dt.time)  # datetime is a date
+
+
+def wire_value(value: Any) -> Any:
+    """An option value as the page sends it back: dates and times as ISO text."""
+    return value.isoformat() if isinstance(value, _TEMPORAL) else value
+
+
+def _label_text(label: Any) -> str:
+    return str(wire_value(label))
 
 
 def option_key(value: Any) -> str:
@@ -46,22 +58,23 @@ def normalise_options(
             value = option["value"]
             label = option.get("label", value)
             description = option.get("description")
-        elif isinstance(option, _PRIMITIVES):
+        elif isinstance(option, (*_PRIMITIVES, *_TEMPORAL)):
             value, label, description = option, option, None
         else:
             raise ActionDefinitionError(
-                f"io.{method}() options must be str/int/float/bool or dicts with label and value; "
-                f"got {type(option).__name__}"
+                f"io.{method}() options must be str/int/float/bool/date/time or dicts with label "
+                f"and value; got {type(option).__name__}"
             )
-        if not isinstance(value, _PRIMITIVES):
+        if not isinstance(value, (*_PRIMITIVES, *_TEMPORAL)):
             raise ActionDefinitionError(
-                f"io.{method}() option values must be str, int, float or bool; got {value!r}"
+                f"io.{method}() option values must be str, int, float, bool, date or time; "
+                f"got {value!r}"
             )
-        key = option_key(value)
+        key = option_key(wire_value(value))
         if key in originals:
             raise ActionDefinitionError(f"io.{method}() has two options with the value {value!r}")
         originals[key] = option
-        entry = {"label": str(label), "value": value}
+        entry = {"label": _label_text(label), "value": wire_value(value)}
         if description is not None:
             entry["description"] = str(description)
         shown.append(entry)
@@ -69,13 +82,22 @@ def normalise_options(
 
 
 def _is_option_value(raw: Any) -> bool:
-    # Option values are primitives; a forged list or object cannot be one (and is not keyed).
+    # Option values travel as primitives; a forged list or object cannot be one (nor keyed).
     return isinstance(raw, _PRIMITIVES)
 
 
 def value_of(option: Any) -> Any:
-    """The value of an option (a primitive, or a mapping's ``value``)."""
+    """The value of an option (a primitive, a date, or a mapping's ``value``)."""
     return option["value"] if isinstance(option, dict) else option
+
+
+def ignored_default(method: str, default: Any) -> str:
+    """The run-log line for a ``default_value`` that is not among the options (Interval shows
+    the prompt without it rather than failing the run)."""
+    return (
+        f"io.{method}(): default_value {default!r} is not among the options; "
+        "the prompt is shown without it"
+    )
 
 
 @component_class("select.single")
@@ -91,7 +113,7 @@ class SingleSelect(Component):
     def echo(self, raw: Any) -> Any:
         # Only an offered value is kept; anything else was never on the page.
         original = self.originals.get(option_key(raw)) if _is_option_value(raw) else None
-        return None if original is None else value_of(original)
+        return None if original is None else wire_value(value_of(original))
 
     def parse(self, raw: Any) -> Any:
         key = option_key(raw)
@@ -117,7 +139,7 @@ class MultipleSelect(Component):
         for value in raw:
             key = option_key(value) if _is_option_value(value) else None
             if key is not None and key in self.originals:
-                kept.setdefault(key, value_of(self.originals[key]))
+                kept.setdefault(key, wire_value(value_of(self.originals[key])))
         return echo_items(list(kept.values()))
 
     def is_missing(self, raw: Any) -> bool:

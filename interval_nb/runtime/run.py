@@ -346,6 +346,9 @@ class Run:
         if self._cancel_reason is not None:
             raise asyncio.CancelledError()
         prompt = await prompt.prepare()
+        for component in prompt.components:  # definition problems the prompt survives
+            for line in component.warnings:
+                self.add_log(line)
         if prompt.is_display_only:
             display_id = f"{self.id}-d{next(self._prompt_ids)}"
             entry: TranscriptEntry = {

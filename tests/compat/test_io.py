@@ -49,7 +49,7 @@ async def test_every_input_keeps_its_keywords_and_returns_interval_sdk_types() -
             "Ada",
             "Hi",
             "ada@example.com",
-            "12.345",
+            "12.35",
             3,
             7,
             True,

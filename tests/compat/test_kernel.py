@@ -194,7 +194,7 @@ async def test_every_input_and_display_in_the_kernel(fe: HeadlessFrontend) -> No
         "Ada",
         "Hi",
         "ada@example.com",
-        "12.345",
+        "12.35",
         3,
         7,
         True,

@@ -44,7 +44,9 @@ def test_number_int_float_and_bounds() -> None:
         whole.parse("11")
     money = io.input.number("Amount", decimals=2, currency="USD")
     assert money.props["prepend"] == "$"
-    assert money.parse("1,234.567") == pytest.approx(1234.57)
+    assert money.parse("1,234.56") == pytest.approx(1234.56)
+    with pytest.raises(InvalidAnswer, match="up to 2 decimal places"):
+        money.parse("1,234.567")  # refused, as Interval does, rather than rounded
     assert isinstance(money.parse(5), float)
     for bad in (True, "abc", "nan", float("inf"), None, [1]):
         with pytest.raises(InvalidAnswer):

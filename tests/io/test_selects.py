@@ -52,8 +52,8 @@ def test_option_definition_errors() -> None:
         io.select.single("x", options=[{"label": "A"}])
     with pytest.raises(ActionDefinitionError, match="option values"):
         io.select.single("x", options=[{"label": "A", "value": [1]}])
-    with pytest.raises(ActionDefinitionError, match="default_value"):
-        io.select.single("x", options=["a"], default_value="b")
+    impossible = io.select.single("x", options=["a"], default_value="b")  # Interval shows it
+    assert "default_value" not in impossible.props and "not among" in impossible.warnings[0]
     with pytest.raises(ActionDefinitionError, match="min_selections is greater"):
         io.select.multiple("x", options=["a"], min_selections=2, max_selections=1)
 
