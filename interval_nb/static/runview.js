@@ -761,9 +761,11 @@ function withHint(control, hint) {
 function temporal(type, normalise) {
   return (comp, id) => {
     const p = comp.props || {};
-    const field = inputEl(id, type, { ...comp, value: normalise(comp.value) },
-      { min: normalise(p.min) || null, max: normalise(p.max) || null });
-    return { control: field, read: () => field.value, focus: field };
+    const lo = normalise(p.min) || null, hi = normalise(p.max) || null;
+    const field = inputEl(id, type, { ...comp, value: normalise(comp.value) }, { min: lo, max: hi });
+    // The range in words, as number bounds are shown: the native picker does not always say.
+    const hint = lo && hi ? `Between ${lo} and ${hi}` : lo ? `On or after ${lo}` : hi ? `On or before ${hi}` : "";
+    return { control: withHint(field, hint), read: () => field.value, focus: field };
   };
 }
 // datetime-local wants "YYYY-MM-DDTHH:MM"; the kernel may hand us "YYYY-MM-DD HH:MM:SS".
