@@ -108,7 +108,10 @@ class Component:
 
     # -- modifiers ---------------------------------------------------------------------
     def optional(self: C, is_optional: bool = True) -> C:
-        """Let the person leave this blank; the action then receives ``None``."""
+        """Let the person leave this blank; the action then receives ``None``.
+
+        Validators still run for a blank, called with ``None`` (as in Interval).
+        """
         if self.is_display:
             raise ActionDefinitionError(
                 f"io.{self.kind}() shows information; it cannot be optional"

@@ -379,7 +379,9 @@ class Select:
         A row's key is its position in ``data`` unless ``row_key`` names a field (required
         for ``get_data``). ``columns`` are field names or dicts with ``label``, ``accessor``
         (field or function), ``format`` (number, currency, percent, date, datetime),
-        ``url`` and ``image`` (fields or functions).
+        ``url`` and ``image`` (fields or functions); a field name is its own label. Without
+        ``columns``, a list of dicts shows every key of its rows in order of first appearance,
+        read from a bounded sample on long lists (:func:`.tabular.fields_of`).
 
         >>> rows = await io.select.table("Charges", data=df, min_selections=1)  # doctest: +SKIP
         """
