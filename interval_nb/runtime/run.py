@@ -350,24 +350,11 @@ class Run:
             for line in component.warnings:
                 self.add_log(line)
         if prompt.is_display_only:
-            display_id = f"{self.id}-d{next(self._prompt_ids)}"
-            entry: TranscriptEntry = {
-                "kind": "display",
-                "id": display_id,
-                "components": prompt.spec(display_id)["components"],
-            }
-            for index, component in enumerate(prompt.components):
-                if isinstance(
-                    component, Pageable
-                ):  # tables and grids keep paging in the transcript
-                    self._shown[(display_id, index)] = component
-            self.transcript.append(entry)
-            self._record("displayed", id=display_id, components=entry["components"])
-            self._changed("transcript")
-            return prompt.shape([None] * len(prompt.components))
+            return self._show_display(prompt)
         prompt_id = f"{self.id}-p{next(self._prompt_ids)}"
-        loop = asyncio.get_running_loop()
-        pending = _Pending(prompt, prompt.spec(prompt_id), loop.create_future())
+        pending = _Pending(
+            prompt, prompt.spec(prompt_id), asyncio.get_running_loop().create_future()
+        )
         for index, component in enumerate(prompt.components):
             if isinstance(component, Pageable) and component.is_display:
                 self._shown[(prompt_id, index)] = component
@@ -375,47 +362,7 @@ class Run:
         self._record("prompt_shown", prompt=pending.spec)
         self._set_status("awaiting_input", also=("prompt",))
         try:
-            while True:
-                values, choice, outcome, by = await pending.inbox
-                by = by or self.user.username
-                try:
-                    evaluation = await prompt.evaluate(values, choice)
-                except Exception as exc:
-                    log.exception("validator of run %s raised", self.id)
-                    evaluation = Evaluation(
-                        False,
-                        error=shorten(f"Could not check this answer: {type(exc).__name__}: {exc}"),
-                    )
-                if evaluation.ok:
-                    self._record(
-                        "answered",
-                        prompt_id=prompt_id,
-                        values=_summaries(prompt, values),
-                        choice=choice,
-                        by=by,
-                    )
-                    pending.judging = None
-                    outcome.set_result(AnswerOutcome(True))
-                    break
-                pending.spec = prompt.spec(
-                    prompt_id,
-                    values,
-                    list(evaluation.component_errors) or None,
-                    evaluation.error,
-                    attempt=pending.spec["attempt"] + 1,
-                )
-                pending.inbox = loop.create_future()
-                pending.busy = False
-                pending.judging = None
-                self._record(
-                    "validation_failed",
-                    prompt_id=prompt_id,
-                    errors=list(evaluation.component_errors),
-                    error=evaluation.error,
-                    by=by,
-                )
-                outcome.set_result(AnswerOutcome(False, pending.spec))
-                self._changed("prompt")
+            value = await self._judge_until_accepted(pending)
         finally:
             # Cancelled while an answer waited or was being judged: its sender must hear why.
             self._drop_answer(pending, "cancelled")
@@ -424,7 +371,69 @@ class Run:
         # Published on the next loop turn: if the action asks its next question right away,
         # views get one update (the new prompt) instead of "running" then the prompt.
         self._set_status("running", also=("prompt",), soon=True)
-        return evaluation.value
+        return value
+
+    def _show_display(self, prompt: Prompt) -> Any:
+        """Append a display-only prompt to the transcript; it resolves at once."""
+        display_id = f"{self.id}-d{next(self._prompt_ids)}"
+        entry: TranscriptEntry = {
+            "kind": "display",
+            "id": display_id,
+            "components": prompt.spec(display_id)["components"],
+        }
+        for index, component in enumerate(prompt.components):
+            if isinstance(component, Pageable):  # tables and grids keep paging in the transcript
+                self._shown[(display_id, index)] = component
+        self.transcript.append(entry)
+        self._record("displayed", id=display_id, components=entry["components"])
+        self._changed("transcript")
+        return prompt.shape([None] * len(prompt.components))
+
+    async def _judge_until_accepted(self, pending: _Pending) -> Any:
+        """Judge each answer sent to ``pending`` until one passes; return its value."""
+        prompt, prompt_id = pending.prompt, pending.spec["id"]
+        while True:
+            values, choice, outcome, by = await pending.inbox
+            by = by or self.user.username
+            evaluation = await self._evaluate(prompt, values, choice)
+            if evaluation.ok:
+                summaries = _summaries(prompt, values)
+                self._record(
+                    "answered", prompt_id=prompt_id, values=summaries, choice=choice, by=by
+                )
+                pending.judging = None
+                outcome.set_result(AnswerOutcome(True))
+                return evaluation.value
+            pending.spec = prompt.spec(
+                prompt_id,
+                values,
+                list(evaluation.component_errors) or None,
+                evaluation.error,
+                attempt=pending.spec["attempt"] + 1,
+            )
+            pending.inbox = asyncio.get_running_loop().create_future()
+            pending.busy = False
+            pending.judging = None
+            self._record(
+                "validation_failed",
+                prompt_id=prompt_id,
+                errors=list(evaluation.component_errors),
+                error=evaluation.error,
+                by=by,
+            )
+            outcome.set_result(AnswerOutcome(False, pending.spec))
+            self._changed("prompt")
+
+    async def _evaluate(self, prompt: Prompt, values: Any, choice: Any) -> Evaluation:
+        """The prompt's verdict on an answer; a validator that raises refuses it, saying so."""
+        try:
+            return await prompt.evaluate(values, choice)
+        except Exception as exc:
+            log.exception("validator of run %s raised", self.id)
+            return Evaluation(
+                False,
+                error=shorten(f"Could not check this answer: {type(exc).__name__}: {exc}"),
+            )
 
     def submit(self, message: Mapping[str, Any]) -> asyncio.Future[AnswerOutcome]:
         """Hand an answer (``{"prompt_id", "values", "choice"}``) to the waiting prompt.
