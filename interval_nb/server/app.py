@@ -98,11 +98,12 @@ class IntervalNB(ExtensionApp):
     ).tag(config=True)
 
     kernel_check_interval = Float(
-        2.0, help="Seconds between checks that the actions kernels are alive."
+        2.0, min=0.1, help="Seconds between checks that the actions kernels are alive."
     ).tag(config=True)
 
     sweep_interval = Float(
         60.0,
+        min=0.1,
         help=(
             "Seconds between sweeps of the history: unfinished runs of kernels on this machine "
             "whose process is gone are marked interrupted, and the retention is applied."
@@ -132,6 +133,7 @@ class IntervalNB(ExtensionApp):
 
     voila_cull_idle_timeout = Float(
         300.0,
+        min=0.0,
         help=(
             "Shut down a kernel Voilà started for a page (under {base_url}voila/render/) once no "
             "page has been connected to it for this many seconds: the tab vanished without "
@@ -141,7 +143,7 @@ class IntervalNB(ExtensionApp):
     ).tag(config=True)
 
     voila_cull_interval = Float(
-        60.0, help="How often (seconds) to look for Voilà kernels to shut down."
+        60.0, min=0.1, help="How often (seconds) to look for Voilà kernels to shut down."
     ).tag(config=True)
 
     max_body_size = Int(

@@ -103,4 +103,25 @@ async def test_only_unconnected_voila_kernels_are_culled(server: Server) -> None
         assert open_page in still, "a Voilà kernel with its page open was culled"
         assert "Voilà kernel" in server.log.read_text()
     finally:
-        socket.close()
+        await _close(socket)
+
+
+async def _close(socket: Any) -> None:
+    """Close the websocket and wait for the server's close (no socket left for the GC to warn of)."""
+    socket.close()
+    while await asyncio.wait_for(socket.read_message(), timeout=30) is not None:
+        pass  # messages the kernel sent before the close
+
+
+def test_intervals_below_a_tenth_of_a_second_are_refused() -> None:
+    """A zero interval would spin the server's loop; the configuration error says so instead."""
+    from traitlets import TraitError
+
+    from interval_nb.server.app import IntervalNB
+
+    app = IntervalNB()
+    for name in ("voila_cull_interval", "kernel_check_interval", "sweep_interval"):
+        with pytest.raises(TraitError, match="should not be less than 0.1"):
+            setattr(app, name, 0)
+    with pytest.raises(TraitError):
+        app.voila_cull_idle_timeout = -1
