@@ -14,6 +14,7 @@ import math
 from collections.abc import Awaitable, Callable, Generator, Sequence
 from typing import Any, ClassVar, TypeVar
 
+from .._util import shorten
 from ..errors import ActionDefinitionError
 from ..protocol import ComponentSpec
 
@@ -28,6 +29,12 @@ MAX_TEXT_LENGTH = 100_000
 
 MAX_ECHOED_ITEMS = 10_000
 """Longest list echoed back to the page with a validation error."""
+
+MAX_NAMED_PICKS = 10
+"""How many picked rows the journal names; the rest are counted (:func:`picked_text`)."""
+
+MAX_PICK_NAME = 40
+"""Longest name of one picked row in the journal, in characters."""
 
 
 class InvalidAnswer(ValueError):
@@ -100,11 +107,14 @@ class Component:
             return None
         return echo_scalar(raw, MAX_TEXT_LENGTH)
 
-    def summary(self, value: Any) -> Any:
-        """A JSON-safe rendering of an accepted value, for the transcript and journal."""
-        from .._util import jsonable
+    def readable(self, raw: Any) -> Any:
+        """An accepted raw answer as a person reads it in the journal and the run's history.
 
-        return jsonable(value)
+        JSON-safe and bounded like :meth:`echo`, which it defaults to. Components whose raw
+        answers are keys (picked options, search results, table rows) override it to name
+        what was picked instead.
+        """
+        return self.echo(raw)
 
     # -- modifiers ---------------------------------------------------------------------
     def optional(self: C, is_optional: bool = True) -> C:
@@ -193,6 +203,19 @@ def echo_scalar(raw: Any, limit: int) -> Any:
 def echo_items(items: Sequence[Any]) -> list[Any] | None:
     """Echoed items capped at :data:`MAX_ECHOED_ITEMS` (``None`` beyond: too many to keep)."""
     return list(items) if len(items) <= MAX_ECHOED_ITEMS else None
+
+
+def picked_text(names: Sequence[str], total: int, noun: str = "row") -> str:
+    """Picked items as a person reads them: ``"ch_1, ch_3 (2 rows)"``.
+
+    At most :data:`MAX_NAMED_PICKS` names are listed, each cut to :data:`MAX_PICK_NAME`
+    characters; the rest are counted (``"… and 90 more (100 rows)"``).
+    """
+    shown = [shorten(str(n), MAX_PICK_NAME) for n in names[:MAX_NAMED_PICKS]]
+    more = total - len(shown)
+    listed = ", ".join(shown) + (f" and {more:,} more" if more > 0 else "")
+    count = f"{total:,} {noun}" + ("" if total == 1 else "s")
+    return f"{listed} ({count})" if shown else count
 
 
 def drop_none(**props: Any) -> dict[str, Any]:

@@ -164,10 +164,6 @@ class FileInput(Component):
         ]
         return kept if len(kept) <= MAX_ECHOED_ITEMS else []
 
-    def summary(self, value: Any) -> Any:
-        files = value if isinstance(value, list) else [value]
-        return [{"name": f.name, "size": f.size} for f in files if f is not None]
-
 
 def _size_of(item: dict[str, Any]) -> int | None:
     """The size of a sent file: its bytes' length, else a sent whole number, else ``None``."""

@@ -415,6 +415,7 @@ class Select:
             source=source,
             columns=tuple(cols),
             row_menu_items=row_menu_items,
+            row_key=row_key,
         )
 
     def single(

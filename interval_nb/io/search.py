@@ -113,6 +113,17 @@ class Search(Component):
             return echo_items(list(dict.fromkeys(k for k in keys if offered(k))))
         return raw if offered(raw) else None
 
+    def readable(self, raw: Any) -> Any:
+        def label(key: Any) -> str | None:
+            if not isinstance(key, str) or key not in self.offered:
+                return None
+            return str(render_result(self.offered[key], self.render).get("label", ""))
+
+        if self.props.get("multiple"):
+            keys = dict.fromkeys(raw if isinstance(raw, list) else [])
+            return [text for text in map(label, keys) if text is not None]
+        return label(raw)
+
     def parse(self, raw: Any) -> Any:
         def pick(key: Any) -> Any:
             if not isinstance(key, str) or key not in self.offered:

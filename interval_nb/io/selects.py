@@ -91,6 +91,13 @@ def value_of(option: Any) -> Any:
     return option["value"] if isinstance(option, dict) else option
 
 
+def label_of(option: Any) -> str:
+    """What the page shows for an option: its ``label``, else the value in ISO/plain text."""
+    if isinstance(option, dict):
+        return _label_text(option.get("label"))
+    return _label_text(option)
+
+
 def ignored_default(method: str, default: Any) -> str:
     """The run-log line for a ``default_value`` that is not among the options (Interval shows
     the prompt without it rather than failing the run)."""
@@ -114,6 +121,10 @@ class SingleSelect(Component):
         # Only an offered value is kept; anything else was never on the page.
         original = self.originals.get(option_key(raw)) if _is_option_value(raw) else None
         return None if original is None else wire_value(value_of(original))
+
+    def readable(self, raw: Any) -> Any:
+        original = self.originals.get(option_key(raw)) if _is_option_value(raw) else None
+        return None if original is None else label_of(original)
 
     def parse(self, raw: Any) -> Any:
         key = option_key(raw)
@@ -141,6 +152,11 @@ class MultipleSelect(Component):
             if key is not None and key in self.originals:
                 kept.setdefault(key, wire_value(value_of(self.originals[key])))
         return echo_items(list(kept.values()))
+
+    def readable(self, raw: Any) -> Any:
+        values = raw if isinstance(raw, list) else []
+        keys = dict.fromkeys(option_key(v) for v in values if _is_option_value(v))
+        return [label_of(self.originals[k]) for k in keys if k in self.originals]
 
     def is_missing(self, raw: Any) -> bool:
         # An empty selection is an answer when nothing is required.

@@ -15,7 +15,14 @@ from typing import Any
 
 from .._util import quote
 from ..errors import ActionDefinitionError
-from .components import Component, InvalidAnswer, component_class, echo_items
+from .components import (
+    MAX_NAMED_PICKS,
+    Component,
+    InvalidAnswer,
+    component_class,
+    echo_items,
+    picked_text,
+)
 from .tabular import MAX_SEARCH_TEXT, Column, QueryError, TableQuery, TableSource, cells_of
 
 MAX_SELECTED_KEYS = 1_000_000
@@ -81,6 +88,9 @@ class DisplayTable(TableComponent):
 class SelectTable(TableComponent):
     """Pick rows of a table; the action gets the author's rows back."""
 
+    row_key: str | None = None
+    """The field naming each row (the journal names picked rows by it), else ``None``."""
+
     def initial_value(self) -> Any:
         return list(self.props.get("initially_selected") or [])
 
@@ -145,8 +155,18 @@ class SelectTable(TableComponent):
             raise InvalidAnswer(f"Select at most {hi}.")
         return self.source.rows_for(keys)
 
-    def summary(self, value: Any) -> Any:
-        return {"rows_selected": len(value)}
+    def readable(self, raw: Any) -> Any:
+        """The picked rows named by their ``row_key``, else by their first column's text."""
+        assert self.source is not None
+        try:
+            keys = self.selected_keys(raw)
+        except InvalidAnswer:
+            return None
+        named = keys[:MAX_NAMED_PICKS]
+        if self.row_key is None and self.columns:
+            first = self.columns[:1]
+            named = [cells_of(r, first)[0]["text"] for r in self.source.records_for(named)]
+        return picked_text(named, len(keys))
 
 
 def _key_text(key: Any) -> str | None:

@@ -292,6 +292,10 @@ class TableSource:
         """The author's own row objects for ``keys``, in data order (``KeyError`` if unknown)."""
         raise NotImplementedError
 
+    def records_for(self, keys: Sequence[str]) -> list[Any]:
+        """The rows for ``keys`` one by one (dicts for a DataFrame), in data order."""
+        return list(self.rows_for(keys))
+
     def keys_matching(self, search: str) -> list[str]:
         """Every key matching ``search`` (select-all-matching)."""
         raise NotImplementedError
@@ -593,6 +597,9 @@ class PandasSource(_FrameSource):
     def rows_for(self, keys: Sequence[str]) -> Any:
         return self.df.iloc[sorted(self._position(k) for k in keys)]
 
+    def records_for(self, keys: Sequence[str]) -> list[Any]:
+        return self.rows_for(keys).to_dict("records")  # type: ignore[no-any-return]
+
 
 class PolarsSource(_FrameSource):
     """A polars DataFrame: it is already columnar, so the engine reads it without a copy."""
@@ -633,6 +640,9 @@ class PolarsSource(_FrameSource):
 
     def rows_for(self, keys: Sequence[str]) -> Any:
         return self.df[sorted(self._position(k) for k in keys)]
+
+    def records_for(self, keys: Sequence[str]) -> list[Any]:
+        return self.rows_for(keys).to_dicts()  # type: ignore[no-any-return]
 
 
 GetData = Callable[[TableQuery], Awaitable[tuple[Sequence[Any], int]]]

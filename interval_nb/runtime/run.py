@@ -722,8 +722,9 @@ class Run:
 
 
 def _summaries(prompt: Prompt, values: list[Any]) -> list[Any]:
-    """The answer as journaled: display slots are ``None``, secrets are redacted."""
+    """The answer as journaled, as a person reads it (picked rows and options by name);
+    display slots are ``None``, secrets are redacted."""
     return [
-        None if c.is_display else REDACTED if c.is_sensitive else jsonable(c.echo(v))
+        None if c.is_display else REDACTED if c.is_sensitive else jsonable(c.readable(v))
         for c, v in zip(prompt.components, values, strict=True)
     ]
