@@ -4,6 +4,7 @@
  */
 import { IRun, IRunEvent } from './api';
 import { el, fullTime, show, toDate } from './format';
+import { renderResultValue } from './shared/result';
 
 interface IComponentSpec {
   kind?: string;
@@ -107,7 +108,7 @@ function renderEvent(event: IRunEvent, prompts: Map<string, IComponentSpec[]>): 
     case 'cancel_requested':
       return item(`Cancel requested${by}`, event.reason ? el('div', { class: 'inb-timeline-text', text: show(event.reason) }) : null);
     case 'completed':
-      return item('Completed', event.result === null || event.result === undefined ? null : el('pre', { class: 'inb-timeline-result', text: JSON.stringify(event.result, null, 2) }));
+      return item('Completed', event.result === null || event.result === undefined ? null : renderResultValue(event.result));
     case 'failed':
     case 'interrupted': {
       const error = (event.error ?? {}) as { type?: string; message?: string; traceback?: string };

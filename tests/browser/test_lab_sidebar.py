@@ -189,9 +189,18 @@ def test_refund_from_sidebar_survives_reload(
     expect(timeline.locator("[data-event='answered']")).to_have_count(3)
     expect(timeline.locator("[data-event='log']")).to_have_count(1)  # consecutive lines, one block
     expect(timeline.locator("[data-event='log']")).to_contain_text("Refunded ch_")
-    expect(timeline.locator("[data-event='completed']")).to_contain_text("refunded")
+    # picked rows read by their ids, with a count; the result as names and values, JSON on demand
+    picked = timeline.locator("[data-event='answered']").nth(1)
+    expect(picked.locator("dd")).to_have_text(re.compile(r"^(ch_\w+, ){3}ch_\w+ \(4 rows\)$"))
+    fields = timeline.locator("[data-event='completed'] .inb-result-fields")
+    expect(fields.locator("dt", has_text="refunded")).to_be_visible()
+    expect(fields.locator("dd", has_text=re.compile(r"^4$"))).to_be_visible()
+    json_toggle = timeline.locator("[data-event='completed'] .inb-result-json")
+    expect(json_toggle.locator("pre")).not_to_be_visible()
     panel.locator(".inb-panel-details").scroll_into_view_if_needed()
     page.screenshot(path=str(artefacts / "lab-sidebar-4-details.png"))
+    json_toggle.locator("summary", has_text="JSON").click()
+    expect(json_toggle.locator("pre")).to_contain_text('"refunded": 4')
     assert console_errors == []
 
 
