@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Awaitable, Callable, Generator, Sequence
+from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 
 from .._util import shorten
@@ -20,8 +20,12 @@ from ..protocol import ComponentSpec
 
 C = TypeVar("C", bound="Component")
 
-Validator = Callable[[Any], "str | Awaitable[str | None] | None"]
-"""An author validator: returns an error message, or ``None`` when the value is fine."""
+Refusal = str | Mapping[str, str] | None
+"""What a validator returns: an error message, ``None`` when the value is fine, or (for a
+group) ``{field: message}`` (see ``Prompt.validate``)."""
+
+Validator = Callable[[Any], "Refusal | Awaitable[Refusal]"]
+"""An author validator, sync or async."""
 
 MAX_TEXT_LENGTH = 100_000
 """Longest text any answer may carry unless a component says less (a huge answer is refused)."""

@@ -14,7 +14,7 @@ is called with ``None``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from .._context import current_host
@@ -126,6 +126,10 @@ class Prompt:
     def validate(self, fn: Validator) -> Prompt:
         """Validate the whole value (list, dict or single value); return an error or ``None``.
 
+        For a group, the error may also be ``{field: message}``, a field named by its keyword
+        (``io.group(age=…)``) or its label: the page shows each message with its field and
+        highlights it. A plain message is shown for the whole form, above its buttons.
+
         After ``.with_choices()`` the validator gets ``ChoiceResult(choice, value)`` instead,
         as the action does, so it can judge the value by the button pressed.
         """
@@ -218,16 +222,49 @@ class Prompt:
             return Evaluation(False, component_errors=tuple(errors))
         value = self.shape(parsed)
         for validator in self.validators:
-            message = await call_maybe_async(validator, value)
-            if message:
-                return Evaluation(False, error=shorten(str(message)))
+            refused = self.refusal(await call_maybe_async(validator, value))
+            if refused is not None:
+                return refused
         if self.choices:
             value = ChoiceResult(choice=str(choice), value=value)
         for validator in self.choice_validators:
-            message = await call_maybe_async(validator, value)
-            if message:
-                return Evaluation(False, error=shorten(str(message)))
+            refused = self.refusal(await call_maybe_async(validator, value))
+            if refused is not None:
+                return refused
         return Evaluation(True, value=value)
+
+    def field_index(self, field: object) -> int | None:
+        """The component a group validator names: by keyword (``io.group(age=…)``) or label."""
+        if self.names is not None and field in self.names:
+            return self.names.index(field)
+        labels = [c.label for c in self.components]
+        return labels.index(field) if field in labels else None
+
+    def refusal(self, message: Any) -> Evaluation | None:
+        """A whole-prompt validator's refusal: a text for the form, or ``{field: text}``.
+
+        Messages for fields this prompt has are shown with those fields, which the page
+        highlights; any other message is shown for the whole form, above its buttons.
+        ``None`` when there is nothing to refuse (no message, or only blank ones).
+        """
+        if not message:
+            return None
+        if not isinstance(message, Mapping):
+            return Evaluation(False, error=shorten(str(message)))
+        errors: list[str | None] = [None] * len(self.components)
+        rest: list[str] = []
+        for field, text in message.items():
+            index = self.field_index(field)
+            if not text:
+                continue
+            if index is None or self.components[index].is_display:
+                rest.append(f"{field}: {text}")
+            else:
+                errors[index] = shorten(str(text))
+        if not rest and not any(errors):
+            return None
+        form = shorten("\n".join(rest)) if rest else None
+        return Evaluation(False, component_errors=tuple(errors) if any(errors) else (), error=form)
 
     def __await__(self) -> Generator[Any, None, Any]:
         return current_host().ask(self).__await__()

@@ -119,13 +119,16 @@ async def refund_user(io: inb.IO, ctx: inb.ActionContext) -> dict[str, Any]:
 TEAMS = ["Data", "Ops", "Sales"]
 
 
-def _check_new_hire(person: dict[str, Any]) -> str | None:
-    """Group-level check: a first day is a weekday, and Data people get a laptop."""
+def _check_new_hire(person: dict[str, Any]) -> dict[str, str] | None:
+    """Group-level check: a first day is a weekday, and Data people get a laptop.
+
+    Each error names its field, so the form highlights the field to fix.
+    """
     start = person.get("start")
     if isinstance(start, dt.date) and start.weekday() >= 5:
-        return f"{start:%A} {start:%-d %B} is a weekend: pick a weekday as the first day"
+        return {"start": f"{start:%A} {start:%-d %B} is a weekend: pick a weekday as the first day"}
     if person.get("team") == "Data" and not person.get("laptop"):
-        return "Everyone on the Data team needs a laptop: tick “Needs a laptop”"
+        return {"laptop": "Everyone on the Data team needs a laptop: tick “Needs a laptop”"}
     return None
 
 

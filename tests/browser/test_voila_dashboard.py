@@ -80,7 +80,16 @@ def test_standalone_dashboard_onboarding(
     expect(view.get_by_label("Ops")).to_be_checked()
     page.screenshot(path=str(artefacts / "voila-dashboard-2-validation.png"), full_page=True)
 
+    # the whole-form check names the field it is about: that field is highlighted
     view.get_by_label("Work email").fill("grace@example.com")
+    view.get_by_label("Start date").fill("2026-12-05")
+    view.get_by_role("button", name="Create account").click()
+    start = view.locator(".inb-rv-field", has=page.get_by_label("Start date"))
+    expect(start).to_have_class(re.compile(r"\binb-rv-invalid\b"))
+    expect(start.locator(".inb-rv-field-error")).to_have_text(re.compile("is a weekend"))
+    expect(view.get_by_label("Start date")).to_have_attribute("aria-invalid", "true")
+    expect(view.locator(".inb-rv-prompt-error")).to_be_hidden()
+    view.get_by_label("Start date").fill("2026-12-01")
     view.get_by_role("button", name="Save as draft").click()
     result = view.locator(".inb-rv-result")
     expect(result).to_be_visible(timeout=20_000)
