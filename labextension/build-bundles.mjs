@@ -10,6 +10,7 @@ import * as esbuild from 'esbuild';
 
 const ENTRIES = [
   { in: 'src/runview/index.ts', out: '../interval_nb/static/runview.js' },
+  { in: 'src/loader/index.ts', out: '../interval_nb/static/runview_loader.js' },
   { in: 'src/launcher/index.ts', out: '../interval_nb/static/launcher.js' }
 ];
 

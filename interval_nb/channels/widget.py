@@ -19,7 +19,8 @@ from typing import Any
 import traitlets
 
 from ..runtime.run import Run
-from ._anywidget import StaticAnyWidget, static_file
+from . import renderer
+from ._anywidget import StaticAnyWidget
 from ._loop import main_loop
 
 log = logging.getLogger("interval_nb")
@@ -61,8 +62,8 @@ def attach_buffers(values: Any, buffers: list[Any]) -> Any:
 class RunView(StaticAnyWidget):
     """The view of one run: prompt, progress, logs, notifications and outcome."""
 
-    _esm = static_file("runview.js")
-    _css = static_file("runview.css")
+    _esm = traitlets.Unicode(renderer.module_source()).tag(sync=True)
+    _css = traitlets.Unicode(renderer.css_source()).tag(sync=True)
     _anywidget_id = traitlets.Unicode("interval_nb.RunView").tag(sync=True)
 
     run_id = traitlets.Unicode("").tag(sync=True)
@@ -120,6 +121,10 @@ class RunView(StaticAnyWidget):
             self._run.handle_view_message(content)
             return
         kind = content.get("type")
+        if kind == "renderer":  # a page with no server route for the renderer (once per page)
+            if self.comm is not None:
+                self.send(renderer.renderer_message())
+            return
         if kind in ("query", "search"):
             request = self._run.query(content) if kind == "query" else self._run.search(content)
             task = self._loop.create_task(self._reply(request))

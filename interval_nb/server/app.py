@@ -14,12 +14,14 @@ live are journaled ``interrupted`` and the extension's kernels are shut down.
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Dict, Enum, Float, Int, List, Unicode, default
 
+from ..channels.renderer import SERVED_ENV
 from ..store import configured_path, default_path
 from .handlers import routes
 from .service import RunService
@@ -187,6 +189,9 @@ class IntervalNB(ExtensionApp):
     def initialize_settings(self) -> None:
         """Open the history and set up the service (no kernel is started here)."""
         assert self.serverapp is not None
+        # Kernels this server starts inherit it: their RunViews load the renderer from the
+        # static route below instead of carrying it (see interval_nb.channels.renderer).
+        os.environ[SERVED_ENV] = "1"
         self.service = RunService(
             kernel_manager=self.serverapp.kernel_manager,
             store_path=self.store_path,

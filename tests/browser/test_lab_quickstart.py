@@ -50,6 +50,8 @@ def test_quickstart_refund_flow(
     lab: Server, page: Page, artefacts: Path, console_errors: Any
 ) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
+    renderers: list[str] = []  # the widget's loader fetches the renderer from the server, once
+    page.on("request", lambda r: renderers.append(r.url) if "/runview.js" in r.url else None)
     page.goto(f"{lab.url}/lab/tree/{NOTEBOOK}?reset&token={lab.token}")
     expect(page.locator(".jp-Notebook")).to_be_visible(timeout=60_000)
 
@@ -58,7 +60,8 @@ def test_quickstart_refund_flow(
     assert execution_counts(page) == {1, 2, 3}
 
     view = page.locator(".inb-rv").first
-    expect(view).to_be_visible(timeout=20_000)
+    expect(view).to_be_visible(timeout=30_000)
+    assert len(renderers) == 1 and "/static/interval_nb/runview.js?v=" in renderers[0], renderers
     email = view.get_by_label("Customer email")
     expect(email).to_be_visible()
     expect(email).not_to_be_focused()  # the first prompt does not steal focus
