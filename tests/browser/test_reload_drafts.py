@@ -281,9 +281,11 @@ def test_voila_a_second_view_of_the_run_draws_the_draft(lab: Server, page: Page)
     page.goto(f"{lab.url}/voila/render/drafts_voila.ipynb?token={lab.token}")
     launcher = page.locator(".inb-launcher")
     expect(launcher).to_be_visible(timeout=60_000)
-    launcher.locator(".inb-launcher-card", has_text="Fill a form").get_by_role(
-        "button", name="Run"
-    ).click()
+    card = launcher.locator(".inb-launcher-card", has_text="Fill a form")
+    expect(card.get_by_role("button", name="Run")).to_be_visible()
+    expect(card.locator(".inb-launcher-desc")).to_have_count(0)  # no docstring: nothing shown
+    expect(launcher).not_to_contain_text("No description")
+    card.get_by_role("button", name="Run").click()
     first = page.locator(".inb-launcher-host .inb-rv").first
     expect(field(first, "Name")).to_be_visible(timeout=30_000)
     fill_every_kind(first)

@@ -144,9 +144,15 @@ def test_dashboard_in_jupyter_server_refund(
     view.get_by_role("button", name="Yes").click()
     result = view.locator(".inb-rv-result")
     expect(result).to_be_visible(timeout=20_000)
-    expect(result).to_contain_text("ana@example.com")
-    expect(result).to_contain_text("2")
+    # the result reads as names and values, its JSON one click away
+    fields = result.locator(".inb-result-fields")
+    expect(fields.locator("dd", has_text="ana@example.com")).to_be_visible()
+    expect(fields.locator("dt", has_text="refunded")).to_be_visible()
+    expect(fields.locator("dd", has_text=re.compile(r"^2$"))).to_be_visible()
+    expect(result.locator(".inb-result-json pre")).not_to_be_visible()
     page.screenshot(path=str(artefacts / "voila-dashboard-5-refund-result.png"), full_page=True)
+    result.locator(".inb-result-json summary").click()
+    expect(result.locator(".inb-result-json pre")).to_contain_text('"refunded": 2')
     assert console_errors == []
 
 

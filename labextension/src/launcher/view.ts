@@ -107,10 +107,7 @@ export class LauncherView {
       'div',
       { class: 'inb-launcher-card', role: 'listitem', data: { slug: action.slug } },
       h('div', { class: 'inb-launcher-name', text: name }),
-      h('div', {
-        class: description ? 'inb-launcher-desc' : 'inb-launcher-desc inb-launcher-desc-none',
-        text: description || 'No description.'
-      }),
+      description ? h('div', { class: 'inb-launcher-desc', text: description }) : null,
       h('div', { class: 'inb-launcher-foot' }, run)
     );
     return { node, slug: action.slug, search: `${name} ${description} ${action.slug ?? ''}`.toLowerCase(), run };

@@ -2,7 +2,8 @@
  * What a run shows besides its prompt: progress, notifications, and how it ended.
  */
 import { h } from '../shared/dom';
-import { isPlainObject, json, text } from '../shared/text';
+import { renderResultValue } from '../shared/result';
+import { text } from '../shared/text';
 import { ErrorInfo, LoadingState, Notification } from './protocol';
 
 /** Progress of long work (`ctx.loading`): a label, a count and a bar. */
@@ -54,27 +55,13 @@ export function renderNotifications(notes: Notification[]): HTMLUListElement {
   );
 }
 
-function resultTable(result: Record<string, unknown>): HTMLTableElement {
-  const rows = Object.entries(result).map(([k, v]) =>
-    h(
-      'tr',
-      {},
-      h('th', { scope: 'row', text: k }),
-      h('td', {}, v !== null && typeof v === 'object' ? h('code', { class: 'inb-rv-json', text: json(v, 0) }) : text(v === null ? 'null' : v))
-    )
-  );
-  return h('table', { class: 'inb-rv-table' }, h('tbody', {}, rows));
-}
-
-/** A completed run's result: "Done.", a table of an object's fields, or JSON. */
+/** A completed run's result: "Done.", or the result as a person reads it (shared/result). */
 export function renderResult(result: unknown): HTMLDivElement {
   const box = h('div', { class: 'inb-rv-result' });
   if (result === null || result === undefined) {
     box.append(h('div', { class: 'inb-rv-done', text: 'Done.' }));
-  } else if (isPlainObject(result)) {
-    box.append(h('div', { class: 'inb-rv-result-title', text: 'Result' }), resultTable(result));
   } else {
-    box.append(h('div', { class: 'inb-rv-result-title', text: 'Result' }), h('pre', { class: 'inb-rv-pre', text: json(result) }));
+    box.append(h('div', { class: 'inb-rv-result-title', text: 'Result' }), renderResultValue(result));
   }
   return box;
 }
