@@ -5,6 +5,8 @@ hits both alike. The RunView path is: custom comm_msg with the answer → kernel
 main loop → the run judges the answer → the action awaits the next prompt → one widget
 ``update`` carrying the new prompt. The echo path is a custom comm that sends each message
 straight back: the floor for one client→kernel→client hop. Goal (docs/architecture.md): ≤ 2× the echo.
+It also prints the bytes of one RunView's ``comm_open`` (goal ≤ 10 KB: the view carries the
+renderer's loader, not the renderer).
 
 Run: ``python benchmarks/p1_prompt_latency.py [iterations]``
 """
@@ -12,6 +14,7 @@ Run: ``python benchmarks/p1_prompt_latency.py [iterations]``
 from __future__ import annotations
 
 import asyncio
+import json
 import statistics
 import sys
 import uuid
@@ -19,6 +22,7 @@ import uuid
 from _harness import kernel, next_iopub, now, summary
 
 SETUP = """
+import json
 import interval_nb as inb
 from comm import get_comm_manager
 
@@ -36,6 +40,22 @@ def _open_echo(comm, open_msg):
 
 get_comm_manager().register_target("inb_bench_echo", _open_echo)
 """
+
+
+async def view_sizes() -> tuple[int, int]:
+    """Bytes of one RunView's ``comm_open`` (the loader) and of the renderer it no longer carries."""
+    async with kernel("p1-size") as fe:
+        await fe.execute(SETUP)
+        since = len(fe.iopub)
+        run_id = await fe.evaluate("(run := many_prompts.start(display=False)).id")
+        await fe.wait_for(lambda models: any(m.get("run_id") == run_id for m in models.values()))
+        comm_id, _state = fe.model_of_run(run_id)
+        (opened,) = [m for m in fe.comm_opens(since) if m["content"]["comm_id"] == comm_id]
+        renderer = await fe.evaluate(
+            "len(json.dumps(__import__('interval_nb.channels.renderer', fromlist=['x'])"
+            ".renderer_message()).encode())",
+        )
+        return len(json.dumps(opened["content"]).encode()), int(renderer)
 
 
 async def measure(iterations: int, subshell: bool) -> tuple[list[float], list[float], str]:
@@ -110,6 +130,11 @@ async def main(iterations: int) -> None:
         ratio = statistics.median(prompt_ms) / statistics.median(echo_ms)
         print(f"ipykernel {label:<16}{summary(echo_ms):>24}{summary(prompt_ms):>26}{ratio:>12.2f}×")
     print("goal: ratio ≤ 2× (docs/architecture.md, P1)")
+    opened, renderer = await view_sizes()
+    print(
+        f"RunView comm_open: {opened / 1000:.1f} KB (goal ≤ 10 KB); the renderer it loads once "
+        f"per page instead: {renderer / 1000:.1f} KB ({renderer / opened:.0f}× the comm_open)"
+    )
 
 
 if __name__ == "__main__":
