@@ -29,6 +29,7 @@ from .errors import (
 )
 from .io import IO, ChoiceResult, io
 from .runtime import ActionContext, Run, User
+from .runtime.replay import NotReplayable, ReplayDivergence, ReplayError
 
 # Inside a kernel, a log record with no handler would be printed to stderr by Python's
 # last-resort handler, i.e. into some cell's output (docs/architecture.md). Hosts that want our logs
@@ -50,8 +51,11 @@ __all__ = [
     "ChoiceResult",
     "IntervalNBError",
     "NoActiveRunError",
+    "NotReplayable",
     "PromptConflictError",
     "PromptTimeout",
+    "ReplayDivergence",
+    "ReplayError",
     "Run",
     "RunCancelled",
     "RunFinishedError",

@@ -163,6 +163,13 @@ def _redact_event(entry: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
+def stored_event(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """A journal entry as the store gives it back (:meth:`Store.events`, without ``seq``):
+    prompts redacted, values JSON, an event over :data:`MAX_JSON` cut to a placeholder."""
+    data = json.loads(_dumps(_redact_event(entry)))
+    return {"event": entry["event"], "time": entry["time"], **data}
+
+
 # -- the store -------------------------------------------------------------------------------
 
 
@@ -225,7 +232,11 @@ class Store:
 
     # -- writes ------------------------------------------------------------------------
     def write(self, rows: Sequence[Mapping[str, Any]], events: Sequence[Mapping[str, Any]]) -> None:
-        """Upsert run rows and insert events (an event already stored is kept as it is)."""
+        """Upsert run rows and insert events (an event already stored is kept as it is).
+
+        An existing run's row takes the writer's kernel, host and pid: a run resumed in another
+        kernel belongs to that kernel now (the orphan sweep looks at its pid).
+        """
         with self._lock, self._transaction():
             for row in rows:
                 self._db.execute(
@@ -238,7 +249,8 @@ class Store:
                        ON CONFLICT (id) DO UPDATE SET status = excluded.status,
                            updated = excluded.updated, prompt = excluded.prompt,
                            loading = excluded.loading, result = excluded.result,
-                           error = excluded.error""",
+                           error = excluded.error, kernel_id = excluded.kernel_id,
+                           host = excluded.host, pid = excluded.pid""",
                     row,
                 )
             self._db.executemany(

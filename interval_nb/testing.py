@@ -21,7 +21,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from .actions import Action
-from .errors import AnswerRejected, PromptTimeout, RunFinishedError
+from .errors import AnswerRejected, IntervalNBError, PromptTimeout, RunFinishedError
 from .protocol import (
     ComponentSpec,
     LoadingState,
@@ -32,7 +32,10 @@ from .protocol import (
 )
 from .runtime import registry
 from .runtime.context import User
+from .runtime.recording import Recording
+from .runtime.replay import rebuild
 from .runtime.run import AnswerOutcome, Run
+from .store import stored_event
 
 __all__ = ["ComponentView", "PromptView", "TestRun", "start"]
 
@@ -132,6 +135,49 @@ class TestRun:
         self._renders: asyncio.Queue[PromptSpec | None] = asyncio.Queue()
         self._last: PromptSpec | None = None
         run.subscribe(self._on_change)
+
+    async def replay(self, timeout: float | None = None) -> PromptView | None:
+        """Lose the run as a kernel loss would and rebuild it from its journal.
+
+        The live coroutine is dropped; the action runs again from the start with the params,
+        user and run id the journal holds. Each prompt the journal answered gets its recorded
+        answer, each completed ``ctx.step`` its recorded result (its function is not called).
+        Returns the prompt the run waits on once it has caught up, with the same id as
+        before (``None`` if the run ended instead). Raises
+        :class:`~interval_nb.ReplayDivergence` if the action now asks or does something else,
+        :class:`~interval_nb.NotReplayable` if the journal cannot give an answer back (a
+        secret, a file); the run is then ``interrupted`` with that reason.
+
+        >>> await run.answer("ana@example.com")  # doctest: +SKIP
+        >>> assert (await run.replay()).id == prompt.id  # doctest: +SKIP
+        """
+        old = self.run
+        if old.done:
+            raise RunFinishedError(f"the run ended {old.status}: there is nothing to replay")
+        if old.replaying is not None and not old.replaying.done:
+            raise IntervalNBError("this run is being replayed already: one replay at a time")
+        events = [stored_event(entry) for entry in old.journal]  # as the history holds them
+        old.drop()
+        await asyncio.gather(old.result(), return_exceptions=True)
+        recording = Recording.from_events(
+            events, run_id=old.id, slug=old.slug, title=old.title, created=old.created
+        )
+        run = rebuild(recording, old.action)
+        self.run, self._renders, self._last = run, asyncio.Queue(), None
+        run.subscribe(self._on_change)
+        registry.track(run)
+        run.start()
+        assert run.replaying is not None
+        limit = self.timeout if timeout is None else timeout
+        try:
+            await asyncio.wait_for(run.replaying.wait(), limit)
+        except asyncio.TimeoutError:
+            raise PromptTimeout(
+                f"the replay did not catch up within {limit:g}s; the run is {run.status}"
+            ) from None
+        if not run.done:  # the prompt shown as the replay caught up is not news
+            self._renders, self._last = asyncio.Queue(), run.prompt
+        return self.prompt
 
     def _on_change(self, run: Run, changed: frozenset[str]) -> None:
         if "prompt" in changed and run.prompt is not None and run.prompt is not self._last:
@@ -354,6 +400,7 @@ async def start(
     try:
         yield driver
     finally:
+        run = driver.run  # a replay replaces it
         if not run.done:
             run.cancel("the test ended")
             await asyncio.gather(run.result(), return_exceptions=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import getpass
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ActionDefinitionError
@@ -119,6 +119,30 @@ class ActionContext:
         if params is not None and not isinstance(params, Mapping):
             raise ActionDefinitionError("ctx.redirect(): params must be a mapping")
         raise Redirect(action, params or {})
+
+    async def step(self, name: str, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        """Call ``fn(*args, **kwargs)`` (sync or async) once and return its result.
+
+        Put side effects (writes, payments, emails) in steps: the result is journaled, and a
+        run rebuilt from its journal gets it back without calling ``fn`` again. A step that
+        was running when its kernel died runs again (at least once): pass
+        :meth:`idempotency_key` to APIs that accept one. The result must be plain JSON
+        (return an id, not an API object); anything else raises ``StepResultError``.
+
+        >>> refund = await ctx.step("refund", stripe_refund, charge_id)  # doctest: +SKIP
+        """
+        return await self._run.step(name, fn, *args, **kwargs)
+
+    def idempotency_key(self, name: str) -> str:
+        """A key for the next ``ctx.step(name, …)`` (the running one, inside its function).
+
+        The same in every replay of this run and different for each occurrence of ``name``,
+        so an external API can tell a repeated request from a new one.
+
+        >>> key = ctx.idempotency_key("refund")  # doctest: +SKIP
+        >>> await ctx.step("refund", stripe.Refund.create, charge=cid, idempotency_key=key)  # doctest: +SKIP
+        """
+        return self._run.idempotency_key(name)
 
     def notify(self, message: str, *, title: str | None = None) -> None:
         """Show a notification in the run's view.

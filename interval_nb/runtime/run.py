@@ -29,7 +29,13 @@ from typing import TYPE_CHECKING, Any
 
 from .._context import active_host
 from .._util import jsonable, quote, shorten
-from ..errors import AnswerRejected, IntervalNBError, PromptConflictError, RunCancelled
+from ..errors import (
+    ActionDefinitionError,
+    AnswerRejected,
+    IntervalNBError,
+    PromptConflictError,
+    RunCancelled,
+)
 from ..io.namespace import IO
 from ..io.pageable import Pageable, Searchable
 from ..io.prompt import Evaluation, Prompt
@@ -46,6 +52,9 @@ from ..protocol import (
 from .context import ActionContext, Redirect, User
 from .drafts import DraftRejected, clean_draft
 from .loading import Loading
+from .recording import FetchLog, Recording, Segment, durable_answer
+from .replay import Replay, ReplayStop
+from .steps import Steps
 
 if TYPE_CHECKING:
     from collections.abc import Generator
@@ -106,6 +115,8 @@ class _Pending:
     """The verdict someone awaits on the answer being judged (settled even if the run ends)."""
     draft: dict[str, Any] | None = None
     """The page's unsubmitted state of this prompt (see :mod:`.drafts`); never journaled."""
+    fetched: FetchLog = dataclasses.field(default_factory=FetchLog)
+    """Which search or table request found each key (a replay makes them again)."""
 
 
 _ids = itertools.count(1)
@@ -168,6 +179,10 @@ class Run:
         """``(action, params)`` when the action ended with ``ctx.redirect``."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._finished: asyncio.Future[None] | None = None
+        self._replay: Replay | None = None
+        self._dropped = False
+        self.steps = Steps(self._record)
+        """The run's ``ctx.step`` calls (:mod:`.steps`)."""
 
     # -- lifecycle -----------------------------------------------------------------------
     def start(self) -> Run:
@@ -200,6 +215,10 @@ class Run:
         except Redirect as redirect:
             self.redirect_to = (redirect.action, redirect.params)
             self._finish("completed")
+        except ReplayStop as stop:  # the journal cannot rebuild the run: ends like a lost kernel
+            self._cancel_reason = reason = str(stop.error)
+            kind = type(stop.error).__name__
+            self._finish("interrupted", error={"type": kind, "message": reason, "traceback": ""})
         except BaseException as exc:
             self._exception = exc
             self._finish(
@@ -237,6 +256,10 @@ class Run:
             self._finish("cancelled")
 
     def _finish(self, status: RunStatus, error: ErrorInfo | None = None) -> None:
+        if self.done:  # e.g. interrupted, then the task's CancelledError arrives
+            return
+        if self._replay is not None:
+            self._replay.close()
         if self._pending is not None:
             self._drop_answer(self._pending, status)
         self._pending = None
@@ -323,6 +346,49 @@ class Run:
             raise
         return self.result().__await__()
 
+    # -- durable runs (docs/architecture.md, "Durable runs") ----------------------------
+    def prepare_replay(self, recording: Recording) -> None:
+        """Make this (not yet started) run rebuild itself from ``recording`` when started.
+
+        Hosts call :func:`~interval_nb.runtime.replay.rebuild`, which sets the run's id,
+        params, user and journal from the recording first. Journals ``resumed``.
+        """
+        if self._task is not None or self._replay is not None:
+            raise IntervalNBError("only a run that has not started can replay a journal")
+        self._replay = Replay(recording, record=self._record, restore=self._restore)
+        self._record("resumed", checkpoints=len(recording.checkpoints))
+
+    @property
+    def replaying(self) -> Replay | None:
+        """The replay that rebuilt (or is rebuilding) this run, if any; ``await
+        run.replaying.wait()`` returns once it caught up, or raises why it stopped."""
+        return self._replay
+
+    def _restore(self, segment: Segment) -> None:
+        """Put logs and notifications journaled by a step the replay skips back in the state."""
+        self.logs.extend(segment.logs)
+        self.notifications.extend(segment.notes)  # type: ignore[arg-type]
+        if segment.logs:
+            self._changed("logs")
+        if segment.notes:
+            self._changed("notifications")
+
+    def drop(self) -> None:
+        """Lose the run as a kernel loss would: its task is cancelled, and nothing more is
+        journaled or shown (``interval_nb.testing``'s replay rebuilds it from the journal)."""
+        self._dropped = True
+        self._listeners.clear()
+        if self._task is not None:
+            self._task.cancel()
+
+    async def step(self, name: str, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        """Run a side effect once and journal its result (``ctx.step``, :mod:`.steps`)."""
+        return await self.steps.run(self.id, name, fn, args, kwargs, self._replay)
+
+    def idempotency_key(self, name: str) -> str:
+        """The idempotency key of step ``name``'s next occurrence (``ctx.idempotency_key``)."""
+        return self.steps.idempotency_key(self.id, name)
+
     # -- prompts -------------------------------------------------------------------------
     @property
     def prompt(self) -> PromptSpec | None:
@@ -345,6 +411,11 @@ class Run:
             )
         if self._cancel_reason is not None:
             raise asyncio.CancelledError()
+        if self.steps.running is not None:
+            raise ActionDefinitionError(
+                f"io prompts cannot be awaited inside ctx.step({self.steps.running!r}): a "
+                "replay returns the step's result without running it; ask before the step"
+            )
         prompt = await prompt.prepare()
         for component in prompt.components:  # definition problems the prompt survives
             for line in component.warnings:
@@ -352,6 +423,12 @@ class Run:
         if prompt.is_display_only:
             return self._show_display(prompt)
         prompt_id = f"{self.id}-p{next(self._prompt_ids)}"
+        shown_before = False
+        if self._replay is not None:  # rebuilding the run: the journal may answer it
+            replayed = await self._replay.answer(prompt, prompt_id)
+            if replayed.answered:
+                return replayed.value
+            shown_before = replayed.shown
         pending = _Pending(
             prompt, prompt.spec(prompt_id), asyncio.get_running_loop().create_future()
         )
@@ -359,7 +436,8 @@ class Run:
             if isinstance(component, Pageable) and component.is_display:
                 self._shown[(prompt_id, index)] = component
         self._pending = pending
-        self._record("prompt_shown", prompt=pending.spec)
+        if not shown_before:  # a replay caught up on the waiting prompt: journaled already
+            self._record("prompt_shown", prompt=pending.spec)
         self._set_status("awaiting_input", also=("prompt",))
         try:
             value = await self._judge_until_accepted(pending)
@@ -385,7 +463,8 @@ class Run:
             if isinstance(component, Pageable):  # tables and grids keep paging in the transcript
                 self._shown[(display_id, index)] = component
         self.transcript.append(entry)
-        self._record("displayed", id=display_id, components=entry["components"])
+        if self._replay is None or not self._replay.display(prompt, display_id):
+            self._record("displayed", id=display_id, components=entry["components"])
         self._changed("transcript")
         return prompt.shape([None] * len(prompt.components))
 
@@ -399,7 +478,12 @@ class Run:
             if evaluation.ok:
                 summaries = _summaries(prompt, values)
                 self._record(
-                    "answered", prompt_id=prompt_id, values=summaries, choice=choice, by=by
+                    "answered",
+                    prompt_id=prompt_id,
+                    values=summaries,
+                    choice=choice,
+                    by=by,
+                    **durable_answer(prompt, values, pending.fetched),
                 )
                 pending.judging = None
                 outcome.set_result(AnswerOutcome(True))
@@ -581,6 +665,8 @@ class Run:
         except Exception as exc:
             log.exception("table query of run %s failed", self.id)
             return {"type": "query_error", **base, "message": f"{type(exc).__name__}: {exc}"}
+        request = {k: message.get(k) for k in ("offset", "page_size", "sort", "search")}
+        self._note_fetched(message, component, [row.get("key") for row in rows], request)
         return {
             "type": "query_result",
             **base,
@@ -600,7 +686,21 @@ class Run:
         except (LookupError, SearchFailed) as exc:
             self._record("search_failed", reason=str(exc))
             return {"type": "search_error", **base, "message": str(exc)}
+        query = message.get("query", "")
+        self._note_fetched(message, component, [r.get("key") for r in results], query)
         return {"type": "search_result", **base, "results": results}
+
+    def _note_fetched(
+        self, message: Mapping[str, Any], component: object, keys: list[Any], request: Any
+    ) -> None:
+        """Remember which request found ``keys`` of the waiting prompt (for replays)."""
+        pending, index = self._pending, message.get("component")
+        if (
+            pending is not None
+            and message.get("prompt_id") == pending.spec["id"]
+            and isinstance(index, int)
+        ):
+            pending.fetched.note(component, index, keys, request)
 
     def tempdir(self) -> str:
         """A temporary directory this run owns; removed when the run ends."""
@@ -618,9 +718,9 @@ class Run:
 
     def add_notification(self, message: str, title: str | None) -> None:
         """Show a notification in the run's views (``ctx.notify``)."""
-        self._record("notified", message=message, title=title)
+        entry = self._record("notified", message=message, title=title)
         # The journal's time, so a view rebuilt from the history shows the same notification.
-        note: Notification = {"message": message, "title": title, "time": self.journal[-1]["time"]}
+        note: Notification = {"message": message, "title": title, "time": entry["time"]}
         self.notifications.append(note)
         self._changed("notifications")
 
@@ -695,21 +795,29 @@ class Run:
             except Exception:
                 log.exception("a view of run %s failed to update", self.id)
 
-    def _record(self, event: str, **data: Any) -> None:
+    def _record(self, event: str, **data: Any) -> dict[str, Any]:
+        """Journal an event and return its entry (a replay's repeated event: the journal's)."""
+        entry = {"event": event, "time": time.time(), **data}
+        if self._dropped:
+            return entry
+        if self._replay is not None:
+            recorded = self._replay.absorb(event)
+            if recorded is not None:
+                return {"time": entry["time"], **recorded}
         if event in NOISY_EVENTS:
             seen = self._noisy_seen[event] = self._noisy_seen.get(event, 0) + 1
             if seen > MAX_NOISY_EVENTS:
                 self.suppressed_events[event] = seen - MAX_NOISY_EVENTS
-                return
+                return entry
             if seen == MAX_NOISY_EVENTS:
-                data["cap_reached"] = True  # tells a reader why later ones are missing
-        entry = {"event": event, "time": time.time(), **data}
+                entry["cap_reached"] = True  # tells a reader why later ones are missing
         self.journal.append(entry)
         for sink in list(_journal_sinks):
             try:
                 sink(self, entry)
             except Exception:  # a failing store must not break the run
                 log.exception("journal sink failed for run %s", self.id)
+        return entry
 
     def _ipython_display_(self) -> None:
         if self.display_hook is not None:
