@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging as _logging
 
-from .actions import Action, Actions, runs
+from .actions import Action, Actions, resume, runs
 from .errors import (
     ActionDefinitionError,
     AnswerRejected,
@@ -63,6 +63,7 @@ __all__ = [
     "User",
     "__version__",
     "io",
+    "resume",
     "runs",
 ]
 

@@ -7,20 +7,28 @@
 
 In a notebook cell, ``refund_user.start()`` starts a run as a background task, displays its
 :class:`~interval_nb.channels.widget.RunView` and returns the :class:`~interval_nb.Run` at once;
-``actions.show()`` displays a launcher with one button per action.
+``actions.show()`` displays a launcher with one button per action. ``inb.resume(run_id)``
+rebuilds an interrupted run from the run history (docs/architecture.md, "Durable runs").
 """
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import inspect
 import re
+import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, overload
+from typing import Any, Literal, overload
 
-from .errors import ActionDefinitionError
+from .errors import ActionDefinitionError, IntervalNBError
 from .runtime import registry
 from .runtime.context import User
+from .runtime.recording import Recording
+from .runtime.replay import rebuild
 from .runtime.run import ActionFunction, Run
+from .store import Store, configured_path, journal_in_kernel, journal_writer
 
 SLUG_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,99}$")
 """What a slug may be: letters, digits, ``-`` and ``_``, at most 100 characters."""
@@ -114,6 +122,7 @@ class Actions:
 
     def __init__(self) -> None:
         self._actions: dict[str, Action] = {}
+        _registries.append(weakref.ref(self))
 
     @overload
     def action(self, fn: ActionFunction, /) -> Action: ...
@@ -220,10 +229,138 @@ class Actions:
         return f"<Actions: {', '.join(self._actions) or 'none'}>"
 
 
-def runs(all: bool = False) -> registry.RunList:
+_registries: list[weakref.ref[Actions]] = []
+"""Every registry created in this kernel, oldest first (``resume`` looks actions up here)."""
+
+
+def find_action(slug: str) -> Action | None:
+    """The action ``slug`` among the registries alive in this kernel (newest first), if any."""
+    _registries[:] = [ref for ref in _registries if ref() is not None]
+    for ref in reversed(_registries):
+        actions = ref()
+        if actions is not None and slug in actions:
+            return actions.get(slug)
+    return None
+
+
+@dataclasses.dataclass(frozen=True)
+class InterruptedRun:
+    """A run the history holds as ``interrupted``: what ``inb.resume(run_id)`` can rebuild."""
+
+    run_id: str
+    action: str
+    title: str
+    user: str
+    created: float
+    reason: str
+    action_here: bool
+    """Whether this kernel defines the action (it cannot be resumed here otherwise)."""
+
+
+class InterruptedRuns(list[InterruptedRun]):
+    """Interrupted runs, newest first; displays as a table saying how to resume one."""
+
+    def _repr_html_(self) -> str:
+        if not self:
+            return "<p class='inb-runlist'>No interrupted runs in the history.</p>"
+        rows = "".join(
+            f"<tr><td><code>{html.escape(r.run_id)}</code></td><td>{html.escape(r.title)}</td>"
+            f"<td>{html.escape(r.user)}</td>"
+            f"<td>{time.strftime('%Y-%m-%d %H:%M', time.localtime(r.created))}</td>"
+            f"<td>{html.escape(r.reason)}</td><td>{'yes' if r.action_here else 'no'}</td></tr>"
+            for r in self
+        )
+        return (
+            "<table class='inb-runlist'><thead><tr><th>run</th><th>action</th><th>user</th>"
+            "<th>started</th><th>why it stopped</th><th>action defined here</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+            "<p>Resume one with <code>inb.resume(run_id)</code>.</p>"
+        )
+
+
+def _history() -> Store:
+    """The run history this kernel journals to, opened for reading (flushed first)."""
+    writer = journal_writer() or journal_in_kernel()
+    if writer is not None:
+        writer.flush()
+    path = writer.path if writer is not None else configured_path()
+    if path is None:
+        raise IntervalNBError("the run history is off in this kernel (INTERVAL_NB_STORE=off)")
+    return Store(path)
+
+
+@overload
+def runs(all: bool = False, *, interrupted: Literal[False] = False) -> registry.RunList: ...
+
+
+@overload
+def runs(all: bool = False, *, interrupted: Literal[True]) -> InterruptedRuns: ...
+
+
+def runs(all: bool = False, *, interrupted: bool = False) -> registry.RunList | InterruptedRuns:
     """The runs of this kernel: live ones (or also recent finished ones with ``all=True``).
 
     Display the list to see a summary; display any element (``inb.runs()[-1]``) to show that
     run's view again, e.g. after reloading a page whose output was not saved.
+    ``interrupted=True`` lists the history's interrupted runs instead (the 50 newest, of any
+    kernel), which :func:`resume` can rebuild.
     """
+    if interrupted:
+        store = _history()
+        try:
+            rows, _total = store.list_runs(status="interrupted", limit=50)
+        finally:
+            store.close()
+        return InterruptedRuns(
+            InterruptedRun(
+                run_id=row["id"],
+                action=row["action"],
+                title=row["title"],
+                user=row["user"],
+                created=row["created"],
+                reason=(row["error"] or {}).get("message") or "",
+                action_here=find_action(row["action"]) is not None,
+            )
+            for row in rows
+        )
     return registry.RunList(registry.recent_runs() if all else registry.live_runs())
+
+
+def resume(run_id: str, *, display: bool = True) -> Run:
+    """Rebuild an interrupted run in this kernel from the run history, and show its form.
+
+    The action (found by its slug in the registries this kernel has loaded) runs again from
+    the start; the journal answers every prompt it answered before and returns every completed
+    ``ctx.step``'s result, then the run waits on its pending prompt again, with the same id.
+    If the action is not defined here, or changed, or the journal holds a secret it would
+    need, the run stays ``interrupted`` with a reason that says so. A run live in this kernel
+    is returned as it is.
+
+    >>> run = inb.resume("3f2a9c1b7d4e")  # doctest: +SKIP
+    """
+    from .channels.notebook import attach_view, show
+
+    for live in registry.live_runs():
+        if live.id == run_id and not live.done:
+            if display and live.display_hook is not None:
+                live.display_hook()
+            return live
+    store = _history()
+    try:
+        row = store.get_run(run_id)
+        events = store.events(run_id) if row is not None else []
+    finally:
+        store.close()
+    if row is None:
+        raise IntervalNBError(f"no run {run_id!r} in the run history")
+    if row["status"] != "interrupted":
+        raise IntervalNBError(
+            f"run {run_id} is {row['status']}: only interrupted runs can be resumed"
+        )
+    run = rebuild(Recording.from_store(row, events), find_action(row["action"]))
+    registry.track(run)
+    view = attach_view(run)
+    run.start()
+    if display:
+        show(view)
+    return run

@@ -374,10 +374,10 @@ class Run:
             self._changed("notifications")
 
     def drop(self) -> None:
-        """Lose the run as a kernel loss would: its task is cancelled, and nothing more is
-        journaled or shown (``interval_nb.testing``'s replay rebuilds it from the journal)."""
+        """Lose the run as a kernel loss would: its task is cancelled and nothing more is
+        journaled (``interval_nb.testing``'s replay then rebuilds it from the journal). It
+        ends ``cancelled`` only for this process's views and registry."""
         self._dropped = True
-        self._listeners.clear()
         if self._task is not None:
             self._task.cancel()
 
