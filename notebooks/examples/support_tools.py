@@ -34,6 +34,7 @@ __all__ = [
     "charges_for",
     "explore_sales",
     "onboard_employee",
+    "refund_charge",
     "refund_user",
     "sales_data",
 ]
@@ -83,6 +84,17 @@ def charges_for(email: str) -> list[dict[str, Any]]:
     return charges
 
 
+async def refund_charge(charge_id: str, amount: float, *, idempotency_key: str) -> dict[str, Any]:
+    """Stands in for the payment provider's refund API (0.3 s a call).
+
+    Returns plain JSON, the refund's id, so ``ctx.step`` can journal it; the same
+    ``idempotency_key`` gives the same refund, as a real provider's would.
+    """
+    await asyncio.sleep(0.3)
+    refund_id = hashlib.sha256(idempotency_key.encode()).hexdigest()[:12]
+    return {"id": f"re_{refund_id}", "charge": charge_id, "amount": amount}
+
+
 @actions.action(
     name="Refund user", description="Find a customer's charges and refund some of them."
 )
@@ -109,10 +121,19 @@ async def refund_user(io: inb.IO, ctx: inb.ActionContext) -> dict[str, Any]:
     if not await io.confirm(f"Refund {n} charges totalling ${total:,.2f} to {email}?"):
         return {"email": email, "refunded": 0}
     ctx.loading.start(label="Refunding charges", items_in_queue=n)
+    refunds = []
     for charge in picked:
-        await asyncio.sleep(0.3)  # stands in for the payment provider's API
-        ctx.log(f"Refunded {charge['id']} (${charge['amount']:,.2f})")
+        # A step runs once: a run resumed after a kernel loss gets the journaled refund back
+        # instead of refunding again; a refund that was under way is retried with the same key.
+        key = ctx.idempotency_key("refund")
+        refunds.append(
+            await ctx.step(
+                "refund", refund_charge, charge["id"], charge["amount"], idempotency_key=key
+            )
+        )
         ctx.loading.complete_one()
+    for refund in refunds:
+        ctx.log(f"Refunded {refund['charge']} (${refund['amount']:,.2f}) as {refund['id']}")
     return {"email": email, "refunded": n, "total": f"${total:,.2f}"}
 
 

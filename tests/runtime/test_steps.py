@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import math
+import sys
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -273,3 +275,37 @@ async def test_what_a_skipped_step_logged_is_restored_not_journaled_again() -> N
         assert run.logs == logs == ["inside the step", "after 42"]
         assert run.notifications == notes
         assert [e["event"] for e in run.journal[len(journal) :]] == ["resumed", "replayed"]
+
+
+def _support_tools() -> Any:
+    notebooks = str(Path(__file__).resolve().parents[2] / "notebooks")
+    if notebooks not in sys.path:
+        sys.path.insert(0, notebooks)
+    from examples import support_tools
+
+    return support_tools
+
+
+async def test_the_example_refund_survives_a_kernel_loss_mid_refund_without_refunding_twice() -> (
+    None
+):
+    st = _support_tools()
+    async with start(st.refund_user) as run:
+        await run.next_prompt()
+        await run.answer("ana@example.com")
+        await run.next_prompt()
+        await run.answer([c["id"] for c in st.charges_for("ana@example.com")[:3]])
+        await run.next_prompt()
+        await run.answer(True)
+        while [e["event"] for e in run.journal].count("step_completed") < 1:
+            await asyncio.sleep(0.01)  # the first refund is journaled, the second under way
+        assert await run.replay() is None  # caught up while refunding: no prompt waits
+        result = await run.result(timeout=10)
+    assert result["refunded"] == 3
+    started = [e for e in run.journal if e["event"] == "step_started"]
+    completed = [e for e in run.journal if e["event"] == "step_completed"]
+    assert [e["id"] for e in completed] == [e["id"] for e in started[:1]] + [
+        e["id"] for e in started[2:]
+    ]  # refund 1 once; refund 2 started, then again (in doubt); refund 3 once
+    assert started[1]["key"] == started[2]["key"]  # the retry carries the same idempotency key
+    assert len(run.logs) == 3 and all(line.startswith("Refunded ch_") for line in run.logs)
