@@ -485,3 +485,16 @@ async def test_an_answer_too_large_to_echo_is_marked_lost() -> None:
     raw = [str(i) for i in range(10_001)]
     assert (await prompt.evaluate([raw], None)).ok
     assert durable_answer(prompt, [raw], FetchLog())["lost"] == [0]
+
+
+@pytest.mark.parametrize("row_key", ["id", None])
+async def test_a_dataframe_table_answer_replays_to_the_same_rows(row_key: str | None) -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(ROWS)
+    prompt = await Prompt.single_of(io.select.table("t", data=frame, row_key=row_key)).prepare()
+    raw = ["ch_2", "ch_9"] if row_key else [2, "9"]
+    original = await prompt.evaluate([raw], None)
+    journaled = json.loads(json.dumps(durable_answer(prompt, [raw], FetchLog())["raw"]))
+    again = await prompt.evaluate(journaled, None)
+    assert original.ok and again.ok and again.value.equals(original.value)
+    assert list(again.value["id"]) == ["ch_2", "ch_9"]
