@@ -17,24 +17,40 @@ the number field, take t0, click Submit, resolve when a MutationObserver sees th
 so nothing of Python or Playwright is counted. The paths are interleaved (a, c, b, c, …) after a
 warm-up to share the machine's noise; the ratios within one run are what count.
 
-Run: ``python benchmarks/p6_browser_latency.py [iterations]`` (about a minute).
+With ``--breakdown``, an init script also stamps each sample's way (see ``BREAKDOWN_JS``): the
+answer leaving the page (WebSocket ``send`` of the comm message, or the REST ``POST``), the
+kernel starting on it and publishing the next prompt (the ``date`` in the headers of its
+``busy`` status and of the update, on the same clock), the page's WebSocket receiving the
+next prompt, the renderer's model firing ``change`` and the renderer's listener returning
+(``RENDERER_WRAPPER`` wraps the ``render`` of the RunView's ``_esm`` in the notebook, and of
+the renderer module the Lab tab imports, to time the model's ``change`` listener). Playwright's
+routing (for the Lab tab's wrapper) switches that page's HTTP cache off in this mode.
+
+Run: ``python benchmarks/p6_browser_latency.py [iterations] [--breakdown]`` (about a minute).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import re
 import statistics
-import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from _harness import summary
-from playwright.sync_api import Locator, Page, expect, sync_playwright
+from playwright.sync_api import BrowserContext, Locator, Page, Route, expect, sync_playwright
 
 from tests.browser.conftest import CHROMIUM, FLAGS
-from tests.browser.lab import answer_known_dialogs, run_code_cell, show_interval_sidebar
+from tests.browser.lab import (
+    answer_known_dialogs,
+    show_interval_sidebar,
+    wait_for_lab,
+    wait_for_notebook_kernel,
+)
 from tests.browser.servers import Server, start_lab
 
 WARMUP = 5
@@ -86,9 +102,100 @@ async ({ selector, step }) => {
     submit.click();
   });
   const frame = await new Promise((resolve) => requestAnimationFrame(() => resolve(performance.now() - t0)));
-  return { dom, frame };
+  return { dom, frame, t0 };
 }
 """
+
+# --breakdown: a renderer module (or the RunView's loader), wrapped so that the `change`
+# listener registered on its model is timed. `__INNER__`: the URL of the module wrapped.
+RENDERER_WRAPPER = """
+import mod from "__INNER__";
+const stamp = (kind) => window.__inbP6 && window.__inbP6.events.push({ kind, t: performance.now() });
+function timed(model) {
+  const wrapped = new Map();
+  const on = (name, fn) => {
+    if (name !== "change") return model.on(name, fn);
+    const w = function (...args) { stamp("change"); try { return fn.apply(this, args); } finally { stamp("drawn"); } };
+    wrapped.set(fn, w);
+    return model.on(name, w);
+  };
+  const off = (name, fn) => model.off && model.off(name, wrapped.get(fn) || fn);
+  const get = (target, key) => {
+    if (key === "on") return on;
+    if (key === "off") return off;
+    const value = target[key];
+    return typeof value === "function" ? value.bind(target) : value;
+  };
+  return new Proxy(model, { get });
+}
+export default { ...mod, render: (ctx) => mod.render({ ...ctx, model: timed(ctx.model) }) };
+"""
+
+# --breakdown: stamps the answer leaving and the next prompt arriving (see the module docstring).
+BREAKDOWN_JS = r"""
+(() => {
+  const p6 = (window.__inbP6 = { events: [], marker: null, answerId: null });
+  const stamp = (kind, extra) => p6.events.push({ kind, t: performance.now(), ...extra });
+  const decoder = new TextDecoder();
+  const text = (d) => (typeof d === "string" ? d : d instanceof ArrayBuffer || ArrayBuffer.isView(d) ? decoder.decode(d) : "");
+  // A kernel message's header comes first (v1 binary and JSON alike): its date, in page time.
+  const kernelDate = (s) => {
+    const m = /"date":\s*"([^"]+)"/.exec(s);
+    if (!m) return undefined;
+    const frac = /\.(\d+)/.exec(m[1]);
+    const wall = Date.parse(m[1].replace(/\.\d+/, "")) + (frac ? Number(`0.${frac[1]}`) * 1000 : 0);
+    return wall - performance.timeOrigin;
+  };
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    const s = p6.marker ? text(data) : "";
+    if (s.includes('"type":"answer"')) {
+      p6.answerId = (/"msg_id":\s*"([^"]+)"/.exec(s) || [])[1];
+      stamp("sent");
+    }
+    return send.call(this, data);
+  };
+  const onMessage = (ev) => {
+    if (!p6.marker) return;
+    const t = performance.now();
+    const s = text(ev.data);
+    if (s.includes(p6.marker) && !p6.events.some((e) => e.kind === "received")) {
+      p6.events.push({ kind: "received", t, date: kernelDate(s) });
+    } else if (p6.answerId && s.includes(p6.answerId) && /"execution_state":\s*"busy"/.test(s)) {
+      p6.events.push({ kind: "kernel_in", t, date: kernelDate(s) });
+    }
+  };
+  window.WebSocket = new Proxy(WebSocket, {
+    construct(target, args) {
+      const ws = Reflect.construct(target, args);
+      ws.addEventListener("message", onMessage);   // before the page's own handler
+      return ws;
+    },
+  });
+  const fetch0 = window.fetch;
+  window.fetch = (input, init) => {
+    const answer = p6.marker && /\/answer(\?|$)/.test(typeof input === "string" ? input : input.url);
+    if (answer) stamp("sent");
+    const response = fetch0(input, init);
+    if (answer) response.then(() => stamp("answered"), () => {});
+    return response;
+  };
+  // anywidget imports a RunView's `_esm` from a Blob: swap in the timing wrapper around it.
+  window.Blob = new Proxy(Blob, {
+    construct(target, [parts, options]) {
+      const source = Array.isArray(parts) && parts.length === 1 ? parts[0] : null;
+      if (options && options.type === "text/javascript" && typeof source === "string" && source.includes("interval_nb")) {
+        const inner = URL.createObjectURL(Reflect.construct(target, [parts, options]));
+        parts = [__WRAPPER__.replace("__INNER__", inner)];
+      }
+      return Reflect.construct(target, [parts, options]);
+    },
+  });
+})();
+""".replace("__WRAPPER__", json.dumps(RENDERER_WRAPPER))
+
+STAGES = ("sent", "answered", "kernel_in", "kernel_out", "received", "change", "drawn")
+"""The stamps of one sample, in the order of the way (not every path has every stamp)."""
 
 # The HTTP floor: one authenticated GET of the server's status, as Lab's own requests are sent.
 FETCH_JS = """
@@ -151,12 +258,17 @@ def open_run_tab(page: Page, lab: Server) -> None:
 
 
 def open_notebook(page: Page, lab: Server) -> None:
-    """(b) Open the notebook in another workspace and run its cell once the kernel is idle."""
+    """(b) Open the notebook in another workspace and run its cell once the kernel is idle.
+
+    The cell runs through Lab's command, not Ctrl+Enter: with the run tab's page open in the
+    same browser, the key press was lost about once in six starts (the cell never ran).
+    """
     page.goto(f"{lab.url}/lab/workspaces/p6-nb/tree/{NOTEBOOK}?reset&token={lab.token}")
     expect(page.locator(".jp-Notebook")).to_be_visible(timeout=60_000)
-    cell = page.locator(".jp-Notebook .jp-CodeCell").first
-    run_code_cell(page, cell)
-    expect(page.locator(NOTEBOOK_VIEW)).to_be_visible(timeout=20_000)
+    wait_for_lab(page)
+    wait_for_notebook_kernel(page)
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    expect(page.locator(NOTEBOOK_VIEW)).to_be_visible(timeout=60_000)
     first_field(page.locator(NOTEBOOK_VIEW))
 
 
@@ -178,18 +290,74 @@ def notebook_subshells(lab: Server, tmp: Path) -> int:
     return len(reply["content"].get("subshell_id", []))
 
 
-def click_to_prompt(page: Page, selector: str, step: int) -> tuple[float, float]:
-    """Answer prompt ``Step {step}``: (ms until the next one is in the DOM, ms until next frame)."""
+def serve_timed_renderer(route: Route) -> None:
+    """--breakdown: answer an import of ``static/interval_nb/runview.js`` with the timing
+    wrapper around it (the wrapper's own import of the module goes through)."""
+    url = route.request.url
+    if "p6=inner" in url:
+        route.continue_()
+        return
+    inner = url + ("&" if "?" in url else "?") + "p6=inner"
+    body = RENDERER_WRAPPER.replace("__INNER__", inner)
+    route.fulfill(status=200, content_type="text/javascript", body=body)
+
+
+def instrument(context: BrowserContext, tab: Page) -> None:
+    """--breakdown: stamp every page of ``context`` (see ``BREAKDOWN_JS``); on the Lab tab's
+    page, time the renderer's ``change`` listener too. The notebook's is timed through the
+    RunView's ``_esm`` (anywidget imports it from a Blob), so that page's requests are left
+    alone."""
+    context.add_init_script(BREAKDOWN_JS)
+    tab.route(re.compile(r"/static/interval_nb/runview\.js(\?|$)"), serve_timed_renderer)
+
+
+def stages(events: list[dict[str, Any]], t0: float) -> dict[str, float]:
+    """One sample's stamps as ms after the click (the kernel's in its own clock's terms)."""
+    out: dict[str, float] = {}
+    received = next((e for e in events if e["kind"] == "received"), None)
+    for event in events:
+        kind, t = event["kind"], event["t"]
+        if kind in ("change", "drawn") and (received is None or t < received["t"]):
+            continue  # the renderer's redraw for an earlier message (the draft's echo)
+        if kind == "kernel_in" and event.get("date") is not None:
+            out.setdefault(kind, event["date"] - t0)
+        elif kind == "received" and event.get("date") is not None:
+            out.setdefault("kernel_out", event["date"] - t0)
+        if kind != "kernel_in":
+            out.setdefault(kind, t - t0)
+    return out
+
+
+def click_to_prompt(
+    page: Page, selector: str, step: int, breakdown: bool
+) -> tuple[float, float, dict[str, float]]:
+    """Answer prompt ``Step {step}``: ms until the next one is in the DOM, ms until the next
+    frame, and (``breakdown``) the sample's stamps."""
     page.bring_to_front()
+    if breakdown:
+        page.evaluate(
+            "(m) => { Object.assign(window.__inbP6, { events: [], marker: m, answerId: null }); }",
+            f'"Step {step + 1}"',
+        )
     timing: dict[str, float] = page.evaluate(MEASURE_JS, {"selector": selector, "step": step})
-    return timing["dom"], timing["frame"]
+    stamps: dict[str, float] = {}
+    if breakdown:
+        events = page.evaluate(
+            "() => { window.__inbP6.marker = null; return window.__inbP6.events; }"
+        )
+        stamps = stages(events, timing["t0"])
+    return timing["dom"], timing["frame"], stamps
 
 
-def measure(iterations: int) -> tuple[dict[str, list[float]], str, int]:
-    """Interleaved samples (ms) of every path, warm-up rounds dropped; the Chromium version and
-    the number of subshells of the notebook's kernel."""
+def measure(
+    iterations: int, breakdown: bool
+) -> tuple[dict[str, list[float]], dict[str, list[dict[str, float]]], str, int]:
+    """Interleaved samples (ms) of every path, warm-up rounds dropped; with ``breakdown`` the
+    stamps of each (a) and (b) sample; the Chromium version and the number of subshells of the
+    notebook's kernel."""
     keys = ("a", "a_frame", "b", "b_frame", "ca", "cb")
     samples: dict[str, list[float]] = {k: [] for k in keys}
+    stamps: dict[str, list[dict[str, float]]] = {"a": [], "b": []}
     with tempfile.TemporaryDirectory(prefix="inb-p6-") as tmp, sync_playwright() as pw:
         lab = start_server(Path(tmp))
         try:
@@ -197,28 +365,45 @@ def measure(iterations: int) -> tuple[dict[str, list[float]], str, int]:
             try:
                 context = browser.new_context(viewport={"width": 1400, "height": 900})
                 tab, notebook = context.new_page(), context.new_page()
+                if breakdown:
+                    instrument(context, tab)
                 answer_known_dialogs(tab)
                 answer_known_dialogs(notebook)
                 open_run_tab(tab, lab)
                 open_notebook(notebook, lab)
                 chromium = browser.version
                 for step in range(WARMUP + iterations):
-                    a = click_to_prompt(tab, RUN_TAB, step)
+                    *a, a_stamps = click_to_prompt(tab, RUN_TAB, step, breakdown)
                     ca: float = tab.evaluate(FETCH_JS)
-                    b = click_to_prompt(notebook, NOTEBOOK_VIEW, step)
+                    *b, b_stamps = click_to_prompt(notebook, NOTEBOOK_VIEW, step, breakdown)
                     cb: float = notebook.evaluate(FETCH_JS)
                     if step >= WARMUP:
                         for key, value in zip(keys, (*a, *b, ca, cb), strict=True):
                             samples[key].append(value)
+                        stamps["a"].append(a_stamps | {"DOM": a[0], "frame": a[1]})
+                        stamps["b"].append(b_stamps | {"DOM": b[0], "frame": b[1]})
                 subshells = notebook_subshells(lab, Path(tmp))
             finally:
                 browser.close()
         finally:
             lab.stop()
-    return samples, chromium, subshells
+    return samples, stamps, chromium, subshells
 
 
-def main(iterations: int) -> None:
+def print_breakdown(stamps: dict[str, list[dict[str, float]]]) -> None:
+    """Median ms after the click at which each stamp of a path's way was reached."""
+    columns = (*STAGES, "DOM", "frame")
+    print("breakdown: p50 ms after the click (kernel stamps: the kernel's header dates)")
+    print(f"{'path':<6}" + "".join(f"{c:>11}" for c in columns))
+    for path, rows in stamps.items():
+        cells = []
+        for column in columns:
+            values = [row[column] for row in rows if column in row]
+            cells.append(f"{statistics.median(values):11.1f}" if values else f"{'–':>11}")
+        print(f"({path})  " + "".join(cells))
+
+
+def main(iterations: int, breakdown: bool) -> None:
     from importlib.metadata import version
 
     print(
@@ -226,7 +411,7 @@ def main(iterations: int) -> None:
         f"({WARMUP} warm-up), interleaved a, c, b, c"
     )
     started = time.monotonic()
-    s, chromium, subshells = measure(iterations)
+    s, stamps, chromium, subshells = measure(iterations, breakdown)
     print(
         f"    Chromium {chromium} headless, JupyterLab {version('jupyterlab')}, "
         f"ipykernel {version('ipykernel')} (notebook kernel: {subshells} subshell(s)); "
@@ -244,6 +429,8 @@ def main(iterations: int) -> None:
     a, b = statistics.median(s["a"]), statistics.median(s["b"])
     ca, cb = statistics.median(s["ca"]), statistics.median(s["cb"])
     print(f"ratios (p50, in DOM): a/b {a / b:.2f}×   a/c {a / ca:.2f}×   b/c {b / cb:.2f}×")
+    if breakdown:
+        print_breakdown(stamps)
     print(
         "goal (docs/architecture.md, P6): ≤ 40 ms median click Submit → next prompt visible "
         "(prototype 65 ms, stock ipywidgets 78 ms, in a notebook)"
@@ -251,4 +438,8 @@ def main(iterations: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 40)
+    parser = argparse.ArgumentParser(description="P6: click Submit → next prompt in the DOM")
+    parser.add_argument("iterations", nargs="?", type=int, default=40)
+    parser.add_argument("--breakdown", action="store_true", help="also time each step of the way")
+    args = parser.parse_args()
+    main(args.iterations, args.breakdown)
