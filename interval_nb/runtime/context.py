@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import getpass
 import os
 from collections.abc import Callable, Mapping
@@ -42,11 +43,8 @@ class User:
         """The Jupyter user where known (JupyterHub), else the operating-system user."""
         hub_user = os.environ.get("JUPYTERHUB_USER")
         if hub_user:
-            return cls(username=hub_user)
-        try:
-            return cls(username=getpass.getuser())
-        except (KeyError, OSError):  # no passwd entry in some containers
-            return cls(username=os.environ.get("USER", "unknown"))
+            return _user_named(hub_user)
+        return _user_named(_os_username(*(os.environ.get(name) for name in _LOGIN_VARIABLES)))
 
     @classmethod
     def coerce(cls, user: User | str | None) -> User:
@@ -58,6 +56,29 @@ class User:
         if isinstance(user, User):
             return user
         raise ActionDefinitionError(f"user must be a username or a User, got {type(user).__name__}")
+
+
+_LOGIN_VARIABLES = ("LOGNAME", "USER", "LNAME", "USERNAME")
+"""The variables :func:`getpass.getuser` reads before it asks the password database."""
+
+
+@functools.lru_cache(maxsize=8)
+def _os_username(*login_variables: str | None) -> str:
+    """The operating-system user, looked up once per value of :data:`_LOGIN_VARIABLES`.
+
+    The arguments are only the cache key. Every run asks for its user; with the cache, a kernel
+    starting thousands of runs reads the password database once instead of once per run.
+    """
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry in some containers
+        return os.environ.get("USER", "unknown")
+
+
+@functools.lru_cache(maxsize=8)
+def _user_named(username: str) -> User:
+    """One shared (frozen) :class:`User` per username, instead of one per run."""
+    return User(username=username)
 
 
 class ActionContext:

@@ -16,18 +16,33 @@ HISTORY = 100
 
 _live: dict[str, Run] = {}
 _finished: deque[Run] = deque(maxlen=HISTORY)
+_by_origin: dict[str, dict[str, Run]] = {}
+"""Live runs by the cell that started them, so re-running a cell does not scan every run."""
 
 
 def track(run: Run) -> None:
-    """Keep ``run`` alive until it finishes."""
+    """Keep ``run`` alive until it finishes (indexed by its ``origin`` as set now)."""
     _live[run.id] = run
+    origin = run.origin
+    if origin is not None:
+        _by_origin.setdefault(origin, {})[run.id] = run
 
     def on_change(changed_run: Run, changed: frozenset[str]) -> None:
         if changed_run.done and changed_run.id in _live:
             del _live[changed_run.id]
             _finished.append(changed_run)
+            if origin is not None:
+                _forget_origin(origin, changed_run.id)
 
     run.subscribe(on_change)
+
+
+def _forget_origin(origin: str, run_id: str) -> None:
+    same_cell = _by_origin.get(origin)
+    if same_cell is not None:
+        same_cell.pop(run_id, None)
+        if not same_cell:
+            del _by_origin[origin]
 
 
 def live_runs() -> list[Run]:
@@ -42,7 +57,7 @@ def recent_runs() -> list[Run]:
 
 def cancel_from_origin(origin: str, reason: str) -> list[Run]:
     """Cancel every live run started from the cell ``origin``; returns them."""
-    runs = [r for r in _live.values() if r.origin == origin]
+    runs = list(_by_origin.get(origin, {}).values())
     for run in runs:
         run.cancel(reason)
     return runs
