@@ -29,10 +29,18 @@ ROUTE_MARK = "__INTERVAL_NB_ROUTE__"
 """What the loader's source says where ``"served"`` goes when the server serves the renderer."""
 
 SERVED_ENV = "INTERVAL_NB_RENDERER_SERVED"
-"""Set by the server extension in its own environment, which the kernels it starts inherit:
-their pages can load the renderer from ``{base_url}static/interval_nb/``. Kernels of other
-hosts (standalone Voilà, VS Code) lack it, and their pages ask the kernel instead of first
+"""Set to its own process id by the server extension, in its environment, which the kernels it
+starts inherit: a kernel whose parent process is that server knows its pages can load the
+renderer from ``{base_url}static/interval_nb/``. Kernels of other hosts (standalone Voilà,
+VS Code) lack it or have another parent (a standalone Voilà started from a Lab terminal
+inherits the variable, not the route), and their pages ask the kernel instead of first
 requesting a route that is not there."""
+
+
+def served_by_parent() -> bool:
+    """Whether this process was started by a server that serves the renderer's route."""
+    return os.environ.get(SERVED_ENV) == str(os.getppid())
+
 
 _STATIC = files("interval_nb") / "static"
 
@@ -56,7 +64,7 @@ def module_source() -> str:
     """A RunView's ``_esm``: the loader stamped with the version, or the whole renderer."""
     if inline():
         return _read("runview.js")
-    route = "served" if os.environ.get(SERVED_ENV) else "none"
+    route = "served" if served_by_parent() else "none"
     return _read("runview_loader.js").replace(VERSION_MARK, _version()).replace(ROUTE_MARK, route)
 
 

@@ -191,7 +191,7 @@ class IntervalNB(ExtensionApp):
         assert self.serverapp is not None
         # Kernels this server starts inherit it: their RunViews load the renderer from the
         # static route below instead of carrying it (see interval_nb.channels.renderer).
-        os.environ[SERVED_ENV] = "1"
+        os.environ[SERVED_ENV] = str(os.getpid())
         self.service = RunService(
             kernel_manager=self.serverapp.kernel_manager,
             store_path=self.store_path,

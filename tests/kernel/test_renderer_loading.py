@@ -7,6 +7,7 @@ the kernel once with ``{"type": "renderer"}``. A saved notebook keeps a few KB p
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -74,5 +75,7 @@ async def test_inline_renderer_puts_the_whole_module_in_every_view(
     assert len(renderer.module_source()) < 4_000 and renderer.css_source() == ""
     monkeypatch.delenv(renderer.SERVED_ENV, raising=False)
     assert '"none"' in renderer.module_source()  # a kernel of standalone Voilà, VS Code, …
-    monkeypatch.setenv(renderer.SERVED_ENV, "1")  # a kernel of a server with the extension
+    monkeypatch.setenv(renderer.SERVED_ENV, str(os.getppid()))  # started by such a server
     assert '"served"' in renderer.module_source()
+    monkeypatch.setenv(renderer.SERVED_ENV, str(os.getpid()))  # inherited from another process
+    assert '"none"' in renderer.module_source()
