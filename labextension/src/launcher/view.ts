@@ -7,9 +7,9 @@
  * start two runs, and the button never stays "Starting…" longer than the start takes).
  * CSS is global in anywidget, so every class is `inb-launcher…`.
  */
-import { h } from '../shared/dom';
-import { isPlainObject } from '../shared/text';
-import { applyColorScheme, watchColorScheme } from '../shared/theme';
+import { h } from '../common/dom';
+import { isPlainObject } from '../common/text';
+import { applyColorScheme, watchColorScheme } from '../common/theme';
 
 /** No "started" from the kernel by then: let the person retry. */
 const START_TIMEOUT_MS = 5000;

@@ -3,8 +3,8 @@
  *
  * CSS is global in anywidget, so every class is `inb-rv…`.
  */
-import { Attrs, h } from '../shared/dom';
-import { text } from '../shared/text';
+import { Attrs, h } from '../common/dom';
+import { text } from '../common/text';
 
 const BUTTON_THEMES = new Set(['primary', 'secondary', 'danger', 'default']);
 

@@ -4,8 +4,8 @@
  * HTML from the kernel (`display.markdown`, `display.html`) was rendered and sanitised there;
  * everything else is set as text.
  */
-import { h } from '../shared/dom';
-import { json, text } from '../shared/text';
+import { h } from '../common/dom';
+import { json, text } from '../common/text';
 import { FieldContext } from './context';
 import { displayLabel, externalLink, themeOf } from './controls';
 import {

@@ -15,7 +15,7 @@ import { BuiltInput } from './inputs/types';
 import { SortSpec } from './messages';
 import { propsOf, InputProps } from './props';
 import { ComponentSpec, PromptSpec } from './protocol';
-import { isPlainObject, text } from '../shared/text';
+import { isPlainObject, text } from '../common/text';
 
 /** One component's draft: plain JSON values. */
 export type DraftEntry = Record<string, unknown>;

@@ -5,7 +5,7 @@
  * the last change (and when the page is hidden). `root.dataset.draft` tells where the latest
  * change is: pending → saving → saved.
  */
-import { isPlainObject } from '../shared/text';
+import { isPlainObject } from '../common/text';
 import { RunModel } from './messages';
 import { PromptForm } from './prompt';
 import { PromptSpec } from './protocol';

@@ -1,7 +1,7 @@
 /**
  * One field of a prompt: label, control, help text, error.
  */
-import { Attrs, h } from '../shared/dom';
+import { Attrs, h } from '../common/dom';
 import { FieldContext } from './context';
 import { showAlert } from './controls';
 import { renderDisplay } from './displays';

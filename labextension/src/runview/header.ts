@@ -1,7 +1,7 @@
 /**
  * A run view's header: the status badge, the title and the Cancel button.
  */
-import { h } from '../shared/dom';
+import { h } from '../common/dom';
 import { button } from './controls';
 import { RunModel } from './messages';
 import { RunStatus, TERMINAL_STATUSES } from './protocol';

@@ -1,7 +1,7 @@
 /**
  * A run's log lines, in a `<details>` that starts open while the log is short.
  */
-import { h } from '../shared/dom';
+import { h } from '../common/dom';
 
 /** The log starts open while it is this short. */
 const LOGS_OPEN_LIMIT = 5;

@@ -1,9 +1,9 @@
 /**
  * What a run shows besides its prompt: progress, notifications, and how it ended.
  */
-import { h } from '../shared/dom';
-import { renderResultValue } from '../shared/result';
-import { text } from '../shared/text';
+import { h } from '../common/dom';
+import { renderResultValue } from '../common/result';
+import { text } from '../common/text';
 import { ErrorInfo, LoadingState, Notification } from './protocol';
 
 /** Progress of long work (`ctx.loading`): a label, a count and a bar. */
@@ -55,7 +55,7 @@ export function renderNotifications(notes: Notification[]): HTMLUListElement {
   );
 }
 
-/** A completed run's result: "Done.", or the result as a person reads it (shared/result). */
+/** A completed run's result: "Done.", or the result as a person reads it (common/result). */
 export function renderResult(result: unknown): HTMLDivElement {
   const box = h('div', { class: 'inb-rv-result' });
   if (result === null || result === undefined) {

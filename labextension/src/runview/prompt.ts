@@ -4,8 +4,8 @@
  * Built once per prompt id; a validation error updates it in place (`update`), keeping every
  * typed value. The kernel parses and validates every answer; checks here are comfort only.
  */
-import { h } from '../shared/dom';
-import { isPlainObject, text } from '../shared/text';
+import { h } from '../common/dom';
+import { isPlainObject, text } from '../common/text';
 import { Keeper, fieldContext, runCleanups } from './context';
 import { button, showAlert } from './controls';
 import { DraftEntry } from './drafts';

@@ -5,8 +5,8 @@
  * replies reach them through `route()`. Entries only get appended: while the entries on screen
  * are a prefix of the new list, only the new ones are drawn.
  */
-import { h } from '../shared/dom';
-import { json } from '../shared/text';
+import { h } from '../common/dom';
+import { json } from '../common/text';
 import { FieldContext, runCleanups } from './context';
 import { renderDisplay } from './displays';
 import { DataRequest, Reply, ReplyHandler, RunModel } from './messages';

@@ -2,7 +2,7 @@
  * `display.object`: a collapsible tree of a JSON value. Children are only built when a node is
  * first opened, so big objects stay cheap.
  */
-import { h } from '../shared/dom';
+import { h } from '../common/dom';
 
 function primitive(v: unknown): HTMLSpanElement {
   const type = v === null ? 'null' : typeof v;

@@ -5,9 +5,9 @@
  * logs, notifications, result, error, cancel_reason); the view only draws that state with
  * native controls and sends back answers, drafts, cancels and data requests.
  */
-import { h } from '../shared/dom';
-import { isPlainObject } from '../shared/text';
-import { applyColorScheme, watchColorScheme } from '../shared/theme';
+import { h } from '../common/dom';
+import { isPlainObject } from '../common/text';
+import { applyColorScheme, watchColorScheme } from '../common/theme';
 import { ComponentMemory } from './context';
 import { promptCore } from './drafts';
 import { DraftSaver } from './draftsaver';

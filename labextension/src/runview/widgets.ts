@@ -3,7 +3,7 @@
  * `render()` a model proxy whose `widget_manager` is the ipywidgets manager). Where there is no
  * manager (JupyterLab run tabs) the view says the widget cannot be shown here.
  */
-import { h } from '../shared/dom';
+import { h } from '../common/dom';
 import { FieldContext } from './context';
 import { displayLabel } from './controls';
 import { WidgetProps } from './props';

@@ -2,8 +2,8 @@
  * `input.file`: a drop zone and a file picker. Extension and size are checked here for comfort
  * (the kernel checks again); the files travel as the answer's binary buffers.
  */
-import { h } from '../../shared/dom';
-import { isPlainObject, text } from '../../shared/text';
+import { h } from '../../common/dom';
+import { isPlainObject, text } from '../../common/text';
 import { showAlert, smallButton } from '../controls';
 import { FileProps, propsOf } from '../props';
 import { ComponentSpec } from '../protocol';

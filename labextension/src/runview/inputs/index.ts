@@ -2,7 +2,7 @@
  * Every input kind the page draws, by component kind. Each builder gets
  * `(component, id, ctx)` and returns a `BuiltInput` (see `types.ts`).
  */
-import { h } from '../../shared/dom';
+import { h } from '../../common/dom';
 import { FieldContext } from '../context';
 import { ComponentSpec } from '../protocol';
 import { dataTable } from '../tables/table';

@@ -2,8 +2,8 @@
  * `input.rich_text`: a contenteditable editor with a small toolbar. The HTML it shows comes
  * from the kernel (sanitised there); the kernel sanitises the HTML it gets back.
  */
-import { h } from '../../shared/dom';
-import { text } from '../../shared/text';
+import { h } from '../../common/dom';
+import { text } from '../../common/text';
 import { FieldContext } from '../context';
 import { button, smallButton } from '../controls';
 import { RichTextProps, propsOf } from '../props';

@@ -3,8 +3,8 @@
  * `search_result`). Typing waits DEBOUNCE_MS, then asks; only the reply to the latest request
  * is drawn. The labels of picked results are remembered across rebuilds of the same prompt.
  */
-import { h } from '../../shared/dom';
-import { isPlainObject, text } from '../../shared/text';
+import { h } from '../../common/dom';
+import { isPlainObject, text } from '../../common/text';
 import { FieldContext } from '../context';
 import { showAlert, smallButton } from '../controls';
 import { DraftEntry, draftResult } from '../drafts';

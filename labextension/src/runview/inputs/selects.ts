@@ -5,8 +5,8 @@
  * Option values keep their JSON type (1, "1", true): the page sends the value itself, found by
  * the option's index.
  */
-import { h } from '../../shared/dom';
-import { text } from '../../shared/text';
+import { h } from '../../common/dom';
+import { text } from '../../common/text';
 import { OptionSpec, SelectProps, propsOf } from '../props';
 import { ComponentSpec } from '../protocol';
 import { BuiltInput } from './types';

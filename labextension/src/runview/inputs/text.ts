@@ -2,8 +2,8 @@
  * Inputs typed into one field: text, email, url, number, slider, checkbox, date, time,
  * datetime. The kernel parses and judges every value; hints here only say what it expects.
  */
-import { Attrs, h } from '../../shared/dom';
-import { text } from '../../shared/text';
+import { Attrs, h } from '../../common/dom';
+import { text } from '../../common/text';
 import { InputProps, propsOf } from '../props';
 import { ComponentSpec } from '../protocol';
 import { BuiltInput, InputBuilder } from './types';

@@ -2,8 +2,8 @@
  * A table cell as the kernel sends it: `{text, url?, image?}` (text already formatted), or a
  * bare value.
  */
-import { h } from '../../shared/dom';
-import { isPlainObject, text } from '../../shared/text';
+import { h } from '../../common/dom';
+import { isPlainObject, text } from '../../common/text';
 
 /** The text a cell shows (also a row's name for screen readers). */
 export function cellText(cell: unknown): string {

@@ -1,8 +1,8 @@
 /**
  * `display.grid`: cards, paged like a table (no sorting).
  */
-import { appendChildren, h } from '../../shared/dom';
-import { text } from '../../shared/text';
+import { appendChildren, h } from '../../common/dom';
+import { text } from '../../common/text';
 import { FieldContext } from '../context';
 import { ComponentSpec } from '../protocol';
 import { PagedData } from './paged';

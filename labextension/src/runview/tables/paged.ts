@@ -7,8 +7,8 @@
  * only if its request_id is the latest this component sent (older answers and answers to a twin
  * view of the same model are dropped).
  */
-import { h } from '../../shared/dom';
-import { capitalise, fmtInt, isPlainObject, text } from '../../shared/text';
+import { h } from '../../common/dom';
+import { capitalise, fmtInt, isPlainObject, text } from '../../common/text';
 import { FieldContext } from '../context';
 import { showAlert, smallButton } from '../controls';
 import { DraftEntry, PagingChange, pagingFromDraft } from '../drafts';

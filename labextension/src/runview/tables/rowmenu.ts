@@ -4,8 +4,8 @@
  * A popover (top layer) when the browser has them, so the table's scroll box cannot clip it;
  * Escape and a click outside close it.
  */
-import { h } from '../../shared/dom';
-import { text } from '../../shared/text';
+import { h } from '../../common/dom';
+import { text } from '../../common/text';
 import { MenuItem } from '../props';
 
 const HAS_POPOVER = typeof HTMLElement !== 'undefined' && 'popover' in HTMLElement.prototype;

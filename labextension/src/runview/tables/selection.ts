@@ -2,7 +2,7 @@
  * The selection of a `select.table`: a set of row keys kept across pages, or "all matching"
  * a search with an `except` list.
  */
-import { fmtInt, isPlainObject, text } from '../../shared/text';
+import { fmtInt, isPlainObject, text } from '../../common/text';
 
 /** Every row matching `search`, except some; `total`: how many match (null: not known yet). */
 export interface AllMatching {

@@ -2,8 +2,8 @@
  * `select.table` and `display.table`: a page of rows held by the kernel, sortable, searchable,
  * and (select.table) with a selection kept across pages (see `selection.ts`).
  */
-import { appendChildren, h } from '../../shared/dom';
-import { fmtInt, isPlainObject, text } from '../../shared/text';
+import { appendChildren, h } from '../../common/dom';
+import { fmtInt, isPlainObject, text } from '../../common/text';
 import { FieldContext } from '../context';
 import { smallButton } from '../controls';
 import { DraftEntry } from '../drafts';
