@@ -338,7 +338,7 @@ def resume(run_id: str, *, display: bool = True) -> Run:
 
     >>> run = inb.resume("3f2a9c1b7d4e")  # doctest: +SKIP
     """
-    from .channels.notebook import attach_view, show
+    from .channels.notebook import launch
 
     for live in registry.live_runs():
         if live.id == run_id and not live.done:
@@ -358,9 +358,4 @@ def resume(run_id: str, *, display: bool = True) -> Run:
             f"run {run_id} is {row['status']}: only interrupted runs can be resumed"
         )
     run = rebuild(Recording.from_store(row, events), find_action(row["action"]))
-    registry.track(run)
-    view = attach_view(run)
-    run.start()
-    if display:
-        show(view)
-    return run
+    return launch(run, display=display)

@@ -133,6 +133,11 @@ def start_in_notebook(
         if origin is not None:
             registry.cancel_from_origin(origin, RERUN_REASON)
     run.origin = origin
+    return launch(run, display=display)
+
+
+def launch(run: Run, *, display: bool) -> Run:
+    """Track ``run``, give it a view, start it, and show the view in the output if asked."""
     registry.track(run)
     view = attach_view(run)
     run.start()
