@@ -24,6 +24,7 @@ from traitlets import Bool, Dict, Enum, Float, Int, List, Unicode, default
 from ..channels.renderer import SERVED_ENV
 from ..store import configured_path, default_path
 from .handlers import routes
+from .nodelay import nodelay_connection_class
 from .service import RunService
 from .voila_culling import VoilaCuller
 
@@ -192,6 +193,7 @@ class IntervalNB(ExtensionApp):
         # Kernels this server starts inherit it: their RunViews load the renderer from the
         # static route below instead of carrying it (see interval_nb.channels.renderer).
         os.environ[SERVED_ENV] = str(os.getpid())
+        self._speed_up_kernel_websockets()
         self.service = RunService(
             kernel_manager=self.serverapp.kernel_manager,
             store_path=self.store_path,
@@ -212,6 +214,14 @@ class IntervalNB(ExtensionApp):
         self.log.info(
             "interval_nb: history in %s; registries %s", self.store_path, self.actions or "none"
         )
+
+    def _speed_up_kernel_websockets(self) -> None:
+        # Widget updates are small frames in a row: without TCP_NODELAY each waits for the
+        # browser's delayed ACK (see interval_nb.server.nodelay).
+        key = "kernel_websocket_connection_class"
+        base = self.settings.get(key)
+        if base is not None:
+            self.settings[key] = nodelay_connection_class(base)
 
     def initialize_handlers(self) -> None:
         """Routes under ``{base_url}interval/api/`` (ExtensionApp prefixes base_url)."""
