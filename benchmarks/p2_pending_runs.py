@@ -10,14 +10,15 @@ and after the runs exist. Goals (docs/architecture.md): 10,000 runs created in �
 
 Where the creation time goes (cProfile in the kernel, then each step of ``action.start()``
 timed alone for 10,000 runs, and the candidates tried by patching the kernel; a quiet
-machine, ≈ 1 ms a run in all): **the widget and its comm messages dominate**. Building the
-RunView costs ≈ 0.65 ms a run: ipywidgets' ``DOMWidget`` makes a second widget, its Layout,
-with its own comm (≈ 0.27 ms); every comm open JSON-encodes and HMAC-signs the widget's whole
-state; the view's first state follows as a separate message (≈ 0.1 ms). (While each view
-carried the whole 145 KB module, 1.45 GB for the frontend to read, the same script took
-23 s; with the 3 KB loader, 11–12 s.) From ``start()`` to awaiting input ≈ 0.3 ms: two state messages, ``running``
-then ``awaiting_input`` (≈ 0.1 ms each), plus the prompt's spec and its journal entry. The
-run itself (id, user, journal, registry) is ≈ 15 µs. The frontend reading the messages
+machine, ≈ 1 ms a run in all): **the widget and its comm messages dominate**. ipywidgets'
+``DOMWidget`` makes a second widget per view, its Layout, with its own comm (≈ 0.27 ms): every
+RunView now shares one Layout. Every comm open JSON-encodes and HMAC-signs the widget's whole
+state; the view's first state now travels in it rather than as a second message (≈ 0.1 ms).
+(While each view carried the whole 145 KB module, 1.45 GB for the frontend to read, the same
+script took 23 s; with the 3 KB loader, 11–12 s; with both changes above, 8.4 s.) From
+``start()`` to awaiting input ≈ 0.3 ms: two state messages, ``running`` then
+``awaiting_input`` (≈ 0.1 ms each), plus the prompt's spec and its journal entry. The run
+itself (id, user, journal, registry) is ≈ 15 µs. The frontend reading the messages
 competes for the same cores, so the script's figure is above the sum.
 
 Run: ``python benchmarks/p2_pending_runs.py [runs] [idle_seconds]``

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import traitlets
+from ipywidgets import Layout
 
 from ..runtime.run import Run
 from . import renderer
@@ -59,6 +60,21 @@ def attach_buffers(values: Any, buffers: list[Any]) -> Any:
     return out
 
 
+_shared_layout: Layout | None = None
+
+
+def shared_layout() -> Layout:
+    """The one Layout every RunView uses (a DOMWidget otherwise makes one, with a comm, each).
+
+    A run view never styles its own box, so one model serves all of them: creating 10,000
+    runs opens 10,000 comms instead of 20,000. Made again if something closed it.
+    """
+    global _shared_layout
+    if _shared_layout is None or _shared_layout.comm is None:
+        _shared_layout = Layout()
+    return _shared_layout
+
+
 class RunView(StaticAnyWidget):
     """The view of one run: prompt, progress, logs, notifications and outcome."""
 
@@ -79,7 +95,9 @@ class RunView(StaticAnyWidget):
     cancel_reason = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, run: Run, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        kwargs.setdefault("layout", shared_layout())
+        # The run's state goes in the comm open itself, not in a second message after it.
+        super().__init__(**self._traits_of(run, SYNCED), **kwargs)
         self._loop = main_loop()
         self._requests: set[asyncio.Task[None]] = set()
         self._run = run
@@ -99,17 +117,23 @@ class RunView(StaticAnyWidget):
         self._sync(SYNCED)
         self._unsubscribe = run.subscribe(lambda _run, changed: self._sync(changed))
 
-    def _sync(self, changed: frozenset[str]) -> None:
-        """Copy the changed parts of the run's state into traits: one comm message."""
-        state = self._run.state()
+    @staticmethod
+    def _traits_of(run: Run, changed: frozenset[str]) -> dict[str, Any]:
+        """The trait values showing ``run``: the ``changed`` fields, its id, title and reason."""
+        state = run.state()
         if "draft" in changed:  # the draft travels inside its prompt (views restore it from there)
             changed = changed | {"prompt"}
+        traits: dict[str, Any] = {field: state[field] for field in changed & SYNCED}  # type: ignore[literal-required]
+        traits.update(
+            run_id=state["run_id"], title=state["title"], cancel_reason=run.cancel_reason or ""
+        )
+        return traits
+
+    def _sync(self, changed: frozenset[str]) -> None:
+        """Copy the changed parts of the run's state into traits: one comm message."""
         with self.hold_sync():
-            self.run_id = state["run_id"]
-            self.title = state["title"]
-            for field in changed & SYNCED:
-                setattr(self, field, state[field])  # type: ignore[literal-required]
-            self.cancel_reason = self._run.cancel_reason or ""
+            for name, value in self._traits_of(self._run, changed).items():
+                setattr(self, name, value)
 
     def _on_page_message(self, _widget: Any, content: Any, buffers: Any) -> None:
         # Possibly on a subshell thread: do nothing here but hand over to the run's loop.
@@ -148,7 +172,7 @@ class RunView(StaticAnyWidget):
     def close(self) -> None:
         """Close the widget and stop following the run (the run itself goes on)."""
         self._unsubscribe()
-        layout = getattr(self, "layout", None)
+        layout = self.layout
         super().close()
-        if layout is not None:
+        if layout is not _shared_layout:
             layout.close()  # DOMWidget.close() leaves its Layout model alive

@@ -585,3 +585,37 @@ async def test_frontend_errors_are_clear(fe: HeadlessFrontend) -> None:
         await fe.execute("1 / 0", cell_id=cell_id("boom"))
     with pytest.raises(FrontendError, match="timed out after 0.3s waiting for nothing"):
         await fe.wait_for(lambda _m: False, 0.3, what="nothing")
+
+
+# --------------------------------------------------------------------------------------------
+# the widget's cost: one shared Layout, the run's state in the comm open
+# --------------------------------------------------------------------------------------------
+
+
+def _comm_open_state(fe: HeadlessFrontend, comm_id: str) -> dict[str, object]:
+    opens = [
+        m["content"]["data"]["state"]
+        for m in fe.iopub
+        if m["msg_type"] == "comm_open" and m["content"]["comm_id"] == comm_id
+    ]
+    assert len(opens) == 1
+    state: dict[str, object] = opens[0]
+    return state
+
+
+async def test_views_share_one_layout_that_outlives_a_closed_view(fe: HeadlessFrontend) -> None:
+    await fe.execute(ONBOARDING, cell_id=cell_id("defs"))
+    first = run_view(fe, await fe.execute("a = onboarding.start()", cell_id=cell_id("a")))
+    second = run_view(fe, await fe.execute("b = onboarding.start()", cell_id=cell_id("b")))
+    # The view's opening message already shows its run (no second message to fill it in).
+    opened = _comm_open_state(fe, first.comm_id)
+    assert opened["run_id"] == first.state["run_id"] and opened["title"]
+
+    layout = first.state["layout"]
+    assert layout == second.state["layout"] and layout.startswith("IPY_MODEL_")
+    await fe.execute("a.view.close()", cell_id=cell_id("close"))
+    assert layout.removeprefix("IPY_MODEL_") in fe.models  # still drawn by the second view
+    await second.wait_prompt(kind="input.text", timeout=STEP)
+    await second.answer("Ada")
+    await second.wait_prompt(kind="input.number", timeout=STEP)
+    await fe.execute("a.cancel(); b.cancel()", cell_id=cell_id("end"))
