@@ -112,6 +112,18 @@ def _follow_redirects(run: Run, view: RunView) -> None:
     run.subscribe(on_change)
 
 
+_cell_executions: dict[str, str] = {}
+"""Cell id → the ``msg_id`` of its latest execution that started a run."""
+
+
+def _is_rerun(cell_id: str) -> bool:
+    """Is the executing cell running again (not a second start in the same execution)?"""
+    execution = str((kernel_parent().get("header") or {}).get("msg_id", ""))
+    rerun = _cell_executions.get(cell_id) != execution
+    _cell_executions[cell_id] = execution
+    return rerun
+
+
 def start_in_notebook(
     action: Action,
     params: Mapping[str, Any] | None,
@@ -130,7 +142,7 @@ def start_in_notebook(
     run = action.create_run(params, user=user)
     if from_cell:
         origin = current_cell_id()
-        if origin is not None:
+        if origin is not None and _is_rerun(origin):
             registry.cancel_from_origin(origin, RERUN_REASON)
     run.origin = origin
     return launch(run, display=display)

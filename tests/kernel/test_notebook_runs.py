@@ -340,6 +340,22 @@ async def test_rerunning_the_cell_cancels_its_earlier_run_and_runs_can_be_redisp
     assert await fe.evaluate("len(inb.runs())") == 0
 
 
+async def test_several_runs_started_by_one_execution_all_stay(fe: HeadlessFrontend) -> None:
+    await fe.execute(SURVEY, cell_id=cell_id("defs"))
+    many = cell_id("many")
+    ran = await fe.execute("batch = [survey.start() for _ in range(3)]", cell_id=many)
+    views = [run_view(fe, ran, index) for index in range(3)]
+    for view in views:
+        await view.wait_prompt(timeout=STEP)
+    assert await fe.evaluate("[r.status for r in batch]") == ["awaiting_input"] * 3
+    # Running that cell again is a re-run: all three give way to the new ones.
+    await fe.execute("batch2 = [survey.start() for _ in range(3)]", cell_id=many)
+    for view in views:
+        await view.wait_status("cancelled", timeout=STEP)
+    assert await fe.evaluate("[r.status for r in batch2]") == ["awaiting_input"] * 3
+    await fe.execute("for r in batch2: r.cancel()", cell_id=cell_id("end"))
+
+
 # --------------------------------------------------------------------------------------------
 # f. forged and malformed messages
 # --------------------------------------------------------------------------------------------
