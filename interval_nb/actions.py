@@ -345,6 +345,15 @@ def resume(run_id: str, *, display: bool = True) -> Run:
             if display and live.display_hook is not None:
                 live.display_hook()
             return live
+    recording, status = stored_recording(run_id)
+    if status != "interrupted":
+        raise IntervalNBError(f"run {run_id} is {status}: only interrupted runs can be resumed")
+    run = rebuild(recording, find_action(recording.slug))
+    return launch(run, display=display)
+
+
+def stored_recording(run_id: str) -> tuple[Recording, str]:
+    """The journal of run ``run_id`` in the run history, and the run's stored status."""
     store = _history()
     try:
         row = store.get_run(run_id)
@@ -353,9 +362,4 @@ def resume(run_id: str, *, display: bool = True) -> Run:
         store.close()
     if row is None:
         raise IntervalNBError(f"no run {run_id!r} in the run history")
-    if row["status"] != "interrupted":
-        raise IntervalNBError(
-            f"run {run_id} is {row['status']}: only interrupted runs can be resumed"
-        )
-    run = rebuild(Recording.from_store(row, events), find_action(row["action"]))
-    return launch(run, display=display)
+    return Recording.from_store(row, events), str(row["status"])

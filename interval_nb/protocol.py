@@ -158,7 +158,17 @@ REMOTE_TARGET = "interval_nb"
 """The comm target name registered at kernel start by ``interval_nb.kernel_extension``."""
 
 RemoteRequestType = Literal[
-    "start", "answer", "cancel", "state", "query", "search", "draft", "list", "ping"
+    "start",
+    "answer",
+    "cancel",
+    "state",
+    "query",
+    "search",
+    "draft",
+    "list",
+    "ping",
+    "resume",
+    "hibernate",
 ]
 
 
@@ -224,7 +234,9 @@ class RemoteRequest(TypedDict, total=False):
     ``start``: ``action``, ``params``, ``user``. ``answer``: ``run_id``, ``prompt_id``,
     ``values``, ``choice``, ``by``. ``cancel``: ``run_id``, ``by``. ``state``: ``run_id``.
     ``query`` / ``search``: ``run_id`` plus the page's query fields. ``draft``: ``run_id``,
-    ``prompt_id``, ``draft``. ``list`` and ``ping``: nothing else.
+    ``prompt_id``, ``draft``. ``resume``: ``run_id`` (rebuild it from the history and replay
+    it in this kernel). ``hibernate``: ``run_id`` (let the waiting run go; its journal keeps
+    it). ``list`` and ``ping``: nothing else.
     """
 
     type: RemoteRequestType

@@ -99,7 +99,12 @@ def _v1(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
+def _v2(db: sqlite3.Connection) -> None:
+    """Hibernated runs: waiting, held by no kernel, woken by replaying their journal."""
+    db.execute("ALTER TABLE runs ADD COLUMN hibernated INTEGER NOT NULL DEFAULT 0")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
 """``MIGRATIONS[i]`` takes the schema from version ``i`` to ``i + 1`` (``PRAGMA user_version``).
 
 Append a function to change the schema; never edit a released one. Migrations run inside one
@@ -275,7 +280,7 @@ class Store:
             for run_id in run_ids:
                 cursor = self._db.execute(
                     "UPDATE runs SET status = 'interrupted', updated = ?, prompt = NULL, "
-                    "error = ? WHERE id = ? AND status NOT IN "
+                    "hibernated = 0, error = ? WHERE id = ? AND status NOT IN "
                     "('completed', 'failed', 'cancelled', 'interrupted')",
                     (now, _dumps(error), run_id),
                 )
@@ -284,15 +289,56 @@ class Store:
                     changed.append(run_id)
         return changed
 
-    def orphaned_runs(self, host: str, is_alive: Callable[[int], bool]) -> list[str]:
-        """Unfinished runs of kernels on ``host`` whose process is gone."""
+    def orphaned_runs(self, host: str, is_alive: Callable[[int], bool]) -> list[dict[str, Any]]:
+        """Unfinished, awake runs of kernels on ``host`` whose process is gone (id, status,
+        source)."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT id, pid FROM runs WHERE host = ? AND pid IS NOT NULL AND status NOT IN "
+                "SELECT id, pid, status, source FROM runs WHERE host = ? AND pid IS NOT NULL "
+                "AND hibernated = 0 AND status NOT IN "
                 "('completed', 'failed', 'cancelled', 'interrupted')",
                 (host,),
             ).fetchall()
-        return [row["id"] for row in rows if not is_alive(int(row["pid"]))]
+        return [
+            {"id": row["id"], "status": row["status"], "source": row["source"]}
+            for row in rows
+            if not is_alive(int(row["pid"]))
+        ]
+
+    def hibernate(self, run_ids: Iterable[str], reason: str) -> list[str]:
+        """Mark waiting runs hibernated (no kernel holds them); returns the ids changed.
+
+        Only a run ``awaiting_input`` hibernates; its row keeps the pending prompt.
+        """
+        changed: list[str] = []
+        now = time.time()
+        with self._lock, self._transaction():
+            for run_id in run_ids:
+                cursor = self._db.execute(
+                    "UPDATE runs SET hibernated = 1, kernel_id = NULL, pid = NULL "
+                    "WHERE id = ? AND status = 'awaiting_input' AND hibernated = 0",
+                    (run_id,),
+                )
+                if cursor.rowcount:
+                    self._append(run_id, "hibernated", now, {"reason": reason})
+                    changed.append(run_id)
+        return changed
+
+    def claim_hibernated(self, run_id: str) -> bool:
+        """Take a hibernated run to wake it: true for exactly one caller (the lease)."""
+        with self._lock, self._transaction():
+            cursor = self._db.execute(
+                "UPDATE runs SET hibernated = 0 WHERE id = ? AND hibernated = 1 "
+                "AND status = 'awaiting_input'",
+                (run_id,),
+            )
+            return bool(cursor.rowcount)
+
+    def hibernated_runs(self) -> list[str]:
+        """Ids of every hibernated run."""
+        with self._lock:
+            rows = self._db.execute("SELECT id FROM runs WHERE hibernated = 1").fetchall()
+        return [row["id"] for row in rows]
 
     def prune(self, finished_before: float) -> int:
         """Delete finished runs last updated before ``finished_before`` (a Unix time)."""
@@ -409,6 +455,7 @@ class _Transaction:
 
 def _run(row: sqlite3.Row) -> dict[str, Any]:
     run = dict(row)
+    run["hibernated"] = bool(run.get("hibernated"))
     for column in ("params", "prompt", "loading", "result", "error", "access"):
         run[column] = _loads(run[column])
     return run

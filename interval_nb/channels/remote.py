@@ -26,7 +26,7 @@ from typing import Any
 
 from .._util import jsonable
 from ..actions import Action, Actions
-from ..errors import ActionDefinitionError, AnswerRejected
+from ..errors import ActionDefinitionError, AnswerRejected, IntervalNBError
 from ..protocol import (
     PROTOCOL_VERSION,
     ActionInfo,
@@ -39,6 +39,7 @@ from ..protocol import (
 from ..runtime import registry
 from ..runtime.context import User
 from ..runtime.drafts import DraftRejected
+from ..runtime.replay import rebuild
 from ..runtime.run import Run
 from ..store import journal_writer, redact_prompt
 from ._loop import main_loop
@@ -262,6 +263,10 @@ class RemoteChannel:
                 self._spawn(request_id, self._relay(work))
             elif kind == "draft":
                 self._reply(request_id, self._draft(self._find(data), data))
+            elif kind == "resume":
+                self._reply(request_id, self._resume(data))
+            elif kind == "hibernate":
+                self._reply(request_id, self._hibernate(self._find(data)))
             else:
                 self._fail(request_id, "bad_request", f"unknown request type {str(kind)[:40]!r}")
         except _Refused as refused:
@@ -328,6 +333,44 @@ class RemoteChannel:
         self._launch(run)
         return {"ok": True, "run": snapshot(run)}
 
+    def _resume(self, data: Mapping[str, Any]) -> RemoteReply:
+        """Rebuild a run from the history and replay it here (it reports like a started run)."""
+        from ..actions import stored_recording
+
+        run_id = data.get("run_id")
+        if not isinstance(run_id, str):
+            raise _Refused("bad_request", "run_id must be a string")
+        live = next((r for r in registry.live_runs() if r.id == run_id), None)
+        if live is not None:  # still here (a new client after a server restart): adopt it
+            if live.id not in self.runs:
+                self.runs[live.id] = live
+                self._sent[live.id] = (
+                    len(live.logs),
+                    len(live.notifications),
+                    len(live.transcript),
+                )
+                live.subscribe(self._on_change)
+            return {"ok": True, "run": snapshot(live)}
+        try:
+            recording, _status = stored_recording(run_id)
+        except IntervalNBError as exc:
+            raise _Refused("not_found", str(exc)) from None
+        run = rebuild(recording, self.catalog.actions.get(recording.slug))
+        self._launch(run)
+        return {"ok": True, "run": snapshot(run)}
+
+    def _hibernate(self, run: Run) -> RemoteReply:
+        """Let a waiting run go: its journal keeps it; nothing more is journaled or reported."""
+        if run.status != "awaiting_input":
+            raise _Refused("not_waiting", f"run {run.id} is {run.status}, not waiting")
+        writer = journal_writer()
+        if writer is not None:
+            writer.flush()  # the history holds everything a replay needs before it goes
+        self.runs.pop(run.id, None)
+        self._sent.pop(run.id, None)
+        run.drop()
+        return {"ok": True}
+
     def _launch(self, run: Run) -> None:
         registry.track(run)
         writer = journal_writer()
@@ -367,6 +410,8 @@ class RemoteChannel:
         return {"ok": True, "result": await work}
 
     def _on_change(self, run: Run, changed: frozenset[str]) -> None:
+        if run.id not in self.runs:  # hibernated: the run is being let go
+            return
         logs_sent, notes_sent, shown_sent = self._sent.get(run.id, (0, 0, 0))
         update: RemoteUpdate = {"type": "update", "run_id": run.id, "status": run.status}
         if changed & {"prompt", "status", "draft"}:  # a draft travels inside its prompt

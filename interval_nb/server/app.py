@@ -134,6 +134,17 @@ class IntervalNB(ExtensionApp):
         0.0, help="Delete finished runs older than this many days from the history; 0 keeps all."
     ).tag(config=True)
 
+    hibernate_after = Float(
+        600.0,
+        min=0.0,
+        help=(
+            "Seconds a run started through this server may wait for an answer before it "
+            "leaves its kernel's memory (it hibernates: only its journal remains, and the next "
+            "answer wakes it by replaying the journal in a kernel). Runs whose kernel is lost "
+            "or whose server stops hibernate at once. 0 keeps waiting runs in their kernel."
+        ),
+    ).tag(config=True)
+
     voila_cull_idle_timeout = Float(
         300.0,
         min=0.0,
@@ -208,6 +219,7 @@ class IntervalNB(ExtensionApp):
             check_interval=self.kernel_check_interval,
             sweep_interval=self.sweep_interval,
             retention_days=self.retention_days,
+            hibernate_after=self.hibernate_after,
             event_logger=getattr(self.serverapp, "event_logger", None),
             log=self.log,
         )

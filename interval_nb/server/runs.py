@@ -41,9 +41,15 @@ def iso(timestamp: float | None) -> str | None:
 
 
 class LiveRun:
-    """A run started through this server, as its kernel last reported it."""
+    """A run started through this server, as its kernel last reported it.
 
-    def __init__(self, snap: RemoteRun, link: KernelLink, access: list[str] | None) -> None:
+    A *hibernated* live run has no kernel (``link`` is ``None``): its journal holds it, and
+    the first request that needs a kernel wakes it by replay (:meth:`rebind`). Whoever
+    follows it keeps following it across the hibernation and the wake: the replay's own
+    updates are held back, and the run reappears on its pending prompt in one update.
+    """
+
+    def __init__(self, snap: RemoteRun, link: KernelLink | None, access: list[str] | None) -> None:
         self.id = snap["run_id"]
         self.action = snap["action"]
         self.title = snap["title"]
@@ -62,8 +68,85 @@ class LiveRun:
         self.notifications: list[Notification] = list(snap.get("notifications") or ())
         self.link = link
         self.access = access
+        self.hibernated = link is None
+        self.waking = False
+        self.replay_status = ""
         self.listeners: set[Listener] = set()
         self._changed = asyncio.Event()
+
+    @classmethod
+    def from_row(
+        cls, row: Mapping[str, Any], detail: Mapping[str, Any], access: list[str] | None
+    ) -> LiveRun:
+        """A hibernated run from its history row and journal detail (:func:`journal_detail`)."""
+        snap: dict[str, Any] = {
+            "run_id": row["id"],
+            "action": row["action"],
+            "title": row["title"],
+            "status": row["status"],
+            "user": row["user"],
+            "params": row["params"],
+            "created": row["created"],
+            "prompt": row["prompt"],
+            "loading": row["loading"],
+            "result": row["result"],
+            "error": row["error"],
+            **{field: detail[field] for field in DETAIL},
+        }
+        live = cls(snap, None, access)  # type: ignore[arg-type]
+        live.updated = row["updated"]
+        return live
+
+    @property
+    def waiting_since(self) -> float:
+        """When the run last changed (for a waiting run: since when it waits)."""
+        return self.updated
+
+    def hibernate(self) -> None:
+        """The run left its kernel; it keeps waiting on its prompt (followers are told)."""
+        self.link = None
+        self.hibernated = True
+        self._notify({"run_id": self.id, "status": self.status, "hibernated": True})
+
+    def rebind(self, link: KernelLink) -> None:
+        """A kernel is replaying the run: hold its updates back until it waits again.
+
+        Meanwhile the run still shows its pending prompt; ``replay_status`` follows the
+        kernel's status (``running`` until the replay has caught up).
+        """
+        self.link = link
+        self.waking = True
+        self.replay_status = "running"
+
+    def woke(self, snap: RemoteRun) -> None:
+        """The replay caught up (or stopped): take the kernel's state, tell followers."""
+        self.waking = False
+        self.hibernated = False
+        self.status = snap["status"]
+        self.prompt = snap["prompt"]
+        self.loading = snap["loading"]
+        self.result = snap["result"]
+        self.error = snap["error"]
+        self.updated = time.time()
+        self._notify(
+            {
+                "run_id": self.id,
+                "status": self.status,
+                "prompt": self.prompt,
+                "loading": self.loading,
+                "result": self.result,
+                "error": self.error,
+                "hibernated": False,
+            }
+        )
+        self._wake()
+
+    def _notify(self, event: dict[str, Any]) -> None:
+        for listener in list(self.listeners):
+            try:
+                listener(event)
+            except Exception:
+                logging.getLogger("interval_nb").exception("a run stream failed")
 
     @property
     def done(self) -> bool:
@@ -72,6 +155,12 @@ class LiveRun:
 
     def apply(self, update: Mapping[str, Any]) -> None:
         """Merge one kernel update and wake whoever waits for a change."""
+        if self.waking:  # a replay repeats what the run showed before: not news
+            status = update.get("status")
+            if isinstance(status, str):
+                self.replay_status = status
+            self._wake()
+            return
         self.updated = time.time()
         status = update.get("status")
         if isinstance(status, str):
@@ -85,12 +174,7 @@ class LiveRun:
         self.logs.extend(update.get("logs") or ())
         self.transcript.extend(update.get("transcript") or ())
         self.notifications.extend(update.get("notifications") or ())
-        event = {k: v for k, v in update.items() if k not in ("type", "run")}
-        for listener in list(self.listeners):
-            try:
-                listener(event)
-            except Exception:
-                logging.getLogger("interval_nb").exception("a run stream failed")
+        self._notify({k: v for k, v in update.items() if k not in ("type", "run")})
         self._wake()
 
     def interrupt(self, reason: str) -> None:
@@ -130,6 +214,7 @@ class LiveRun:
             "error": self.error,
             "source": "api",
             "redirect": self.redirect,
+            "hibernated": self.hibernated,
         }
         if detail:
             run["transcript"] = list(self.transcript)
@@ -155,6 +240,7 @@ def row_json(row: Mapping[str, Any], detail: Mapping[str, Any] | None = None) ->
         "error": row["error"],
         "source": row["source"],
         "redirect": None,
+        "hibernated": bool(row.get("hibernated")),
     }
     if detail is not None:
         run.update({field: detail[field] for field in DETAIL})

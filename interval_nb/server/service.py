@@ -27,6 +27,7 @@ from ..protocol import TERMINAL_STATUSES, ActionInfo, RegistryError, RemoteRun
 from ..runtime.drafts import MAX_DRAFT_BYTES
 from ..store import Store, StoreError
 from .access import Identity, may_access
+from .durable import Durability
 from .errors import ApiError
 from .events import Audit
 from .kernels import KernelPool
@@ -38,6 +39,11 @@ T = TypeVar("T")
 
 STATUSES = ("running", "awaiting_input", "completed", "failed", "cancelled", "interrupted")
 RECENT = 1000
+ORPHANED = (
+    "its kernel is gone (a run started in a notebook or dashboard can be resumed only in a "
+    "kernel that defines its action: inb.resume(run_id))"
+)
+"""Why the sweep interrupts a run of a vanished kernel the server cannot replay it in."""
 """Finished runs kept in memory (for clients of kernels whose store the server cannot read)."""
 
 
@@ -71,6 +77,7 @@ class RunService:
         check_interval: float,
         sweep_interval: float,
         retention_days: float,
+        hibernate_after: float,
         event_logger: Any,
         log: logging.Logger,
     ) -> None:
@@ -107,6 +114,15 @@ class RunService:
             on_update=self._on_update,
             on_dead=self._on_dead,
         )
+        self.durable = Durability(
+            store=self.store,
+            db=self._db,
+            pool=self.pool,
+            runs=self.runs,
+            hibernate_after=hibernate_after,
+            wake_timeout=request_timeout,
+            finished=self._finished,
+        )
 
     # -- lifecycle -----------------------------------------------------------------------
     def start_watchdog(self) -> None:
@@ -136,13 +152,17 @@ class RunService:
                 self.log.error("interval_nb: %s", exc.message)
 
     async def close(self) -> None:
-        """Server stop: unfinished API runs are journaled ``interrupted``; kernels stop."""
+        """Server stop: waiting API runs hibernate, other unfinished ones are journaled
+        ``interrupted``; kernels stop."""
         if self._watchdog is not None:
             self._watchdog.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._watchdog
-        unfinished = [r.id for r in self.runs.values() if not r.done]
-        for run in self.runs.values():
+        awake = [r for r in self.runs.values() if not r.done and not r.hibernated]
+        hibernated, others = self.durable.let_go(awake)
+        await self.durable.record(hibernated, "the server stopped")
+        unfinished = [r.id for r in others]
+        for run in others:
             run.interrupt("the server stopped")
         if unfinished and self.store is not None:
             await self._db(self.store.mark_interrupted, unfinished, "the server stopped")
@@ -158,6 +178,7 @@ class RunService:
         while True:
             try:
                 await self.pool.check()
+                await self.durable.hibernate_idle()
                 if time.monotonic() - last_sweep >= self.sweep_interval:
                     last_sweep = time.monotonic()
                     await self.sweep()
@@ -173,8 +194,15 @@ class RunService:
             return
         store = self.store
         orphans = await self._db(store.orphaned_runs, socket.gethostname(), pid_alive)
-        if orphans:
-            changed = await self._db(store.mark_interrupted, orphans, "its kernel is gone")
+        # Waiting runs of the actions kernel can be replayed there: they hibernate.
+        waiting = [
+            o["id"] for o in orphans if o["status"] == "awaiting_input" and o["source"] == "api"
+        ]
+        if waiting:
+            await self._db(store.hibernate, waiting, "its kernel is gone")
+        lost = [o["id"] for o in orphans if o["id"] not in waiting]
+        if lost:
+            changed = await self._db(store.mark_interrupted, lost, ORPHANED)
             self.log.info(
                 "interval_nb: %d runs of vanished kernels marked interrupted", len(changed)
             )
@@ -293,15 +321,19 @@ class RunService:
 
     def _finished(self, live: LiveRun) -> None:
         self._audit("finish", live.user, live, status=live.status)
-        self._spawn(self.pool.release(live.link, live.id))
+        if live.link is not None:
+            self._spawn(self.pool.release(live.link, live.id))
         finished = [r for r in self.runs.values() if r.done]
         for old in finished[: max(0, len(finished) - RECENT)]:
             del self.runs[old.id]
 
     def _on_dead(self, link: KernelLink, reason: str) -> None:
-        ids = [run_id for run_id, run in self.runs.items() if run.link is link and not run.done]
-        for run_id in ids:
-            live = self.runs[run_id]
+        lives = [run for run in self.runs.values() if run.link is link and not run.done]
+        # Waiting runs hibernate (a request wakes them by replay); the others are interrupted.
+        hibernated, others = self.durable.let_go(lives)
+        self._spawn(self.durable.record(hibernated, reason))
+        ids = [live.id for live in others]
+        for live in others:
             live.interrupt(reason)
             self._audit(
                 "interrupt",
@@ -344,9 +376,16 @@ class RunService:
             events = await self._db(self.store.view_events, row["id"], LOG_TAIL)
         return row_json(row, journal_detail(row["id"], events))
 
-    def _live_or_conflict(self, live: LiveRun | None, row: Mapping[str, Any] | None) -> LiveRun:
-        if live is not None and not live.done and live.link.alive:
-            return live
+    async def _awake(
+        self, run_id: str, live: LiveRun | None, row: Mapping[str, Any] | None
+    ) -> tuple[LiveRun, KernelLink]:
+        """The waiting run in its kernel: woken by replay if it hibernates, else 409."""
+        link = live.link if live is not None else None
+        if live is not None and not live.done and not live.waking and link and link.alive:
+            return live, link
+        hibernated = live.hibernated if live is not None else bool(row and row["hibernated"])
+        if hibernated or (live is not None and live.waking):
+            return await self.durable.wake(run_id, live, dict(row) if row else None)
         status = live.status if live is not None else row["status"] if row else "unknown"
         if status in TERMINAL_STATUSES:
             raise ApiError(409, "not_waiting", f"the run has ended ({status})", status=status)
@@ -362,7 +401,7 @@ class RunService:
     ) -> dict[str, Any]:
         """``POST runs/{id}/answer``: 200 with the run, 409 if not waiting, 422 if invalid."""
         live, row = await self._find(run_id, who, "answer")
-        live = self._live_or_conflict(live, row)
+        live, link = await self._awake(run_id, live, row)
         prompt_id = body.get("prompt_id")
         values = body.get("values")
         choice = body.get("choice")
@@ -372,7 +411,7 @@ class RunService:
             raise ApiError(400, "bad_request", "values must be a list, one entry per component")
         if choice is not None and not isinstance(choice, str):
             raise ApiError(400, "bad_request", "choice must be a string or null")
-        reply = await live.link.request(
+        reply = await link.request(
             {
                 "type": "answer",
                 "run_id": run_id,
@@ -418,8 +457,8 @@ class RunService:
     async def cancel(self, who: Identity, run_id: str, wait: float) -> dict[str, Any]:
         """``POST runs/{id}/cancel``: 200 with the run (``cancelled``), 409 if it had ended."""
         live, row = await self._find(run_id, who, "cancel")
-        live = self._live_or_conflict(live, row)
-        reply = await live.link.request({"type": "cancel", "run_id": run_id, "by": who.username})
+        live, link = await self._awake(run_id, live, row)
+        reply = await link.request({"type": "cancel", "run_id": run_id, "by": who.username})
         if not reply.get("ok"):
             raise _refusal(reply)
         if reply.get("cancelled") is False:  # it ended in the kernel before the cancel got there
@@ -442,9 +481,9 @@ class RunService:
         run's transcript keep paging while the run lives.
         """
         live, row = await self._find(run_id, who, kind)
-        live = self._live_or_conflict(live, row)
+        live, link = await self._awake(run_id, live, row)
         payload, request_id = page_payload(kind, body)
-        reply = await live.link.request({**payload, "run_id": run_id})
+        reply = await link.request({**payload, "run_id": run_id})
         if not reply.get("ok"):
             raise _refusal(reply)
         return page_reply(reply.get("result"), request_id)
@@ -456,7 +495,7 @@ class RunService:
         waiting (a draft racing its own answer); 400/413 for a draft the kernel will not keep.
         """
         live, row = await self._find(run_id, who, "answer")
-        live = self._live_or_conflict(live, row)
+        live, link = await self._awake(run_id, live, row)
         prompt_id, draft = body.get("prompt_id"), body.get("draft")
         if not isinstance(prompt_id, str):
             raise ApiError(400, "bad_request", "prompt_id must be the id of the waiting prompt")
@@ -465,7 +504,7 @@ class RunService:
         if len(json.dumps(draft, separators=(",", ":"), ensure_ascii=False)) > MAX_DRAFT_BYTES:
             # Refused here rather than carried to the kernel to be refused there.
             raise ApiError(413, "too_large", f"a draft is kept up to {MAX_DRAFT_BYTES} bytes")
-        reply = await live.link.request(
+        reply = await link.request(
             {"type": "draft", "run_id": run_id, "prompt_id": prompt_id, "draft": draft}
         )
         if not reply.get("ok"):
@@ -521,7 +560,11 @@ class RunService:
         if live is not None:
             return live.to_json(), None if live.done else live
         assert row is not None
-        return await self._stored(row), None
+        state = await self._stored(row)
+        if row["hibernated"]:  # followed here, so the page sees it wake and go on
+            live = self.durable.follow(dict(row), state)
+            return live.to_json(), live
+        return state, None
 
 
 def _refusal(reply: Mapping[str, Any]) -> ApiError:

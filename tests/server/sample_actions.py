@@ -122,3 +122,19 @@ async def two_steps(io: Any, ctx: Any) -> str:
     first = await io.input.text("First")
     second = await io.input.text("Second")
     return f"{first} {second}"
+
+
+def _pay(run_id: str, amount: float) -> str:
+    """The side effect: one line in payouts.txt (the kernel's working directory) per call."""
+    with open("payouts.txt", "a", encoding="utf-8") as ledger:
+        ledger.write(f"{run_id} {amount}\n")
+    return f"tx-{run_id}"
+
+
+@actions.action
+async def payout(io: Any, ctx: Any) -> dict[str, Any]:
+    """A durable action: asks an amount, pays it once (``ctx.step``), then asks a note."""
+    amount = await io.input.number("Amount", min=1)
+    receipt = await ctx.step("pay", _pay, ctx.run_id, amount)
+    note = await io.input.text("Note")
+    return {"receipt": receipt, "note": note}

@@ -217,7 +217,7 @@ async def test_cancel_stream_and_redirect(api: Api, jp_ws_fetch: Any) -> None:
     await api("POST", "runs", hop["redirect"]["run_id"], "cancel")
 
 
-async def test_a_dead_kernel_interrupts_its_runs_and_the_next_run_gets_a_fresh_one(
+async def test_a_dead_kernel_hibernates_its_waiting_run_and_an_answer_wakes_it(
     api: Api, jp_serverapp: Any, kernel_ids: Any
 ) -> None:
     run = await start(api, "greet")
@@ -227,20 +227,23 @@ async def test_a_dead_kernel_interrupts_its_runs_and_the_next_run_gets_a_fresh_o
 
     for _ in range(100):
         status, body = await api("GET", "runs", run["id"])
-        if body["run"]["status"] == "interrupted":
+        if body["run"]["hibernated"]:
             break
         await asyncio.sleep(0.1)
-    assert body["run"]["status"] == "interrupted"
-    assert body["run"]["error"]["message"].startswith("the kernel died")
+    asleep = body["run"]
+    assert asleep["hibernated"] and asleep["status"] == "awaiting_input"
+    assert asleep["prompt"]["id"] == run["prompt"]["id"]
     status, journal = await api("GET", "runs", run["id"], "events")
-    assert [e["event"] for e in journal["events"]] == ["started", "prompt_shown", "interrupted"]
-    status, body = await answer(api, run, ["Ada"])
-    assert status == 409
+    events = journal["events"]
+    assert [e["event"] for e in events] == ["started", "prompt_shown", "hibernated"]
+    assert events[-1]["reason"].startswith("the kernel died")
 
-    fresh = await start(api, "greet")
-    assert fresh["status"] == "awaiting_input"
+    status, body = await answer(api, run, ["Ada"])  # wakes it in a fresh kernel
+    assert status == 200 and body["run"]["status"] == "completed", body
+    assert body["run"]["result"].startswith("Hello, Ada!")
     assert kernel_ids() and kernel_id not in kernel_ids()
-    await api("POST", "runs", fresh["id"], "cancel")
+    status, body = await answer(api, run, ["Ada"])
+    assert (status, body["error"]["code"]) == (409, "not_waiting")
 
 
 @pytest.mark.parametrize("interval_config", [{"kernels": "per_run"}])

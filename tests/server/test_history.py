@@ -59,6 +59,7 @@ def old_history(store_path: Path) -> None:
         [
             _row("old", updated=ten_days_ago, created=ten_days_ago),
             _row("orphan", status="awaiting_input", pid=_dead_pid()),
+            _row("api_orphan", status="awaiting_input", pid=_dead_pid(), source="api"),
             _row("elsewhere", status="awaiting_input", pid=1, host="another-machine"),
             _row("bobs", access=json.dumps(["bob"])),
         ],
@@ -75,7 +76,10 @@ async def test_the_server_sweeps_orphans_and_applies_retention(old_history: None
         "old run pruned and orphan interrupted",
     )
     runs = {r["id"]: r for r in page["runs"]}
-    assert runs["orphan"]["error"]["message"] == "its kernel is gone"
+    assert runs["orphan"]["error"]["message"].startswith("its kernel is gone (a run started in")
+    assert "inb.resume(run_id)" in runs["orphan"]["error"]["message"]
+    # A waiting run of a server's actions kernel can be replayed there: it hibernates.
+    assert runs["api_orphan"]["status"] == "awaiting_input" and runs["api_orphan"]["hibernated"]
     assert runs["elsewhere"]["status"] == "awaiting_input"  # another machine's kernel: unknown
     assert "bobs" not in runs  # access lists apply to runs started anywhere
     status, page = await api("GET", "runs", token="bob-token")

@@ -2,9 +2,11 @@
 
 Each test starts a server subprocess, leaves a run waiting for input, makes the kernel go
 away (SIGKILL, ``DELETE /api/kernels/{id}``, the server's culler, ``POST …/restart``, the
-restarter after a crash), then checks that the run is ``interrupted`` with the reason, that
-a new run works end to end, and that exactly the kernels the server lists are running: no
-kernel process outlives its entry (found by the connection file on its command line).
+restarter after a crash), then checks that the waiting run hibernated with the reason (still
+``awaiting_input`` on the same prompt) and that answering it wakes it by replay in a new
+kernel and finishes it; that a new run works end to end; and that exactly the kernels the
+server lists are running: no kernel process outlives its entry (found by the connection file
+on its command line). A run that was not waiting (busy in a step) is ``interrupted``.
 """
 
 from __future__ import annotations
@@ -124,27 +126,31 @@ def the_kernel(served: Served) -> tuple[str, int]:
     return kernel_id, pid
 
 
-def interrupted(served: Served, run: dict[str, Any], reason: str, since: float) -> None:
-    """The run ends ``interrupted`` with ``reason``, live and in the history.
+def comes_back(served: Served, run: dict[str, Any], reason: str, since: float) -> None:
+    """The waiting run hibernated (same prompt, ``reason`` journaled), and an answer wakes
+    it by replay and finishes it.
 
-    Prints how long that took after the kernel went away (``since``, a ``time.monotonic()``):
-    a figure for the record, not an assertion (shared CI cores).
+    Prints how long the hibernation took after the kernel went away (``since``, a
+    ``time.monotonic()``) and how long the waking answer took: figures for the record, not
+    assertions (shared CI cores).
     """
-    ended = wait_for(
-        "the run interrupted",
-        lambda: (r := served.run(run["id"]))["status"] == "interrupted" and r,
+    asleep = wait_for(
+        "the run hibernated", lambda: (r := served.run(run["id"]))["hibernated"] and r
     )
-    print(f"\n[kernel loss] {reason!r}: run interrupted {time.monotonic() - since:.2f} s after")
-    assert ended["error"]["message"] == reason
-    assert ended["prompt"] is None
-    status, body = served.answer(run, "Ada")
-    assert (status, body["error"]["code"]) == (409, "not_waiting")
-    journal = wait_for(
-        "the interruption journaled",
-        lambda: (e := served.events(run["id"]))[-1]["event"] == "interrupted" and e,
-    )
-    assert [e["event"] for e in journal] == ["started", "prompt_shown", "interrupted"]
+    print(f"\n[kernel loss] {reason!r}: run hibernated {time.monotonic() - since:.2f} s after")
+    assert asleep["status"] == "awaiting_input"
+    assert asleep["prompt"]["id"] == run["prompt"]["id"]
+    journal = served.events(run["id"])
+    assert [e["event"] for e in journal] == ["started", "prompt_shown", "hibernated"]
     assert journal[-1]["reason"] == reason
+    woke = time.monotonic()
+    status, body = served.answer(run, "Ada")
+    print(f"[kernel loss] the answer that woke it took {time.monotonic() - woke:.2f} s")
+    assert status == 200, body
+    assert body["run"]["status"] == "completed" and not body["run"]["hibernated"]
+    assert body["run"]["result"].startswith("Hello, Ada!")
+    events = [e["event"] for e in served.events(run["id"])]
+    assert events[2:] == ["hibernated", "resumed", "replayed", "answered", "completed"], events
 
 
 def works_again(served: Served) -> str:
@@ -171,12 +177,10 @@ def test_sigkill_of_the_actions_kernel(home: dict[str, Any], servers: list[Proce
     psutil.Process(pid).kill()
 
     # Whoever notices first (the watchdog or jupyter_client's restarter), the reason says died.
-    ended = wait_for(
-        "the run interrupted",
-        lambda: (r := served.run(run["id"]))["status"] == "interrupted" and r,
-    )
-    assert ended["error"]["message"] in ("the kernel died", "the kernel died and was restarted")
-    interrupted(served, run, ended["error"]["message"], lost)
+    wait_for("the run hibernated", lambda: served.run(run["id"])["hibernated"])
+    reason = served.events(run["id"])[-1]["reason"]
+    assert reason in ("the kernel died", "the kernel died and was restarted")
+    comes_back(served, run, reason, lost)
     works_again(served)
     wait_for("the killed kernel reaped", lambda: gone(pid))
 
@@ -191,7 +195,7 @@ def test_sigkill_with_the_restarter_winning(home: dict[str, Any], servers: list[
     lost = time.monotonic()
     psutil.Process(pid).kill()
 
-    interrupted(served, run, "the kernel died and was restarted", lost)
+    comes_back(served, run, "the kernel died and was restarted", lost)
     assert works_again(served) == kernel_id
     _, new_pid = the_kernel(served)
     assert new_pid != pid
@@ -208,7 +212,7 @@ def test_shutdown_through_the_kernels_api(home: dict[str, Any], servers: list[Pr
     status, _ = http("DELETE", f"{served.base}/api/kernels/{kernel_id}", TOKEN)
     assert status == 204
 
-    interrupted(served, run, "the kernel was shut down", lost)
+    comes_back(served, run, "the kernel was shut down", lost)
     assert works_again(served) != kernel_id
     wait_for("the old kernel gone", lambda: gone(pid))
     log = served.process.log.read_text()
@@ -224,7 +228,7 @@ def test_restart_through_the_kernels_api(home: dict[str, Any], servers: list[Pro
     status, body = http("POST", f"{served.base}/api/kernels/{kernel_id}/restart", TOKEN)
     assert status == 200, body  # Lab's restart gets its answer: the kernel is not taken away
 
-    interrupted(served, run, "the kernel was restarted", lost)
+    comes_back(served, run, "the kernel was restarted", lost)
     assert works_again(served) == kernel_id  # the restarted kernel serves the next run
     wait_for("the old process gone", lambda: gone(pid))
 
@@ -245,7 +249,7 @@ def test_culling_by_the_server(home: dict[str, Any], servers: list[Process]) -> 
     wait_for("the culler to shut the kernel down", lambda: kernel_id not in served.kernel_ids())
     lost = time.monotonic()
 
-    interrupted(served, run, "the kernel was shut down", lost)
+    comes_back(served, run, "the kernel was shut down", lost)
     run = served.start("greet")
     status, body = served.answer(run, "Grace")
     assert status == 200 and body["run"]["status"] == "completed", body
@@ -255,7 +259,7 @@ def test_culling_by_the_server(home: dict[str, Any], servers: list[Process]) -> 
 
 
 def test_restart_with_a_kernel_per_run(home: dict[str, Any], servers: list[Process]) -> None:
-    # The restarted kernel of a run becomes the kernel of the next run, not a second one.
+    # The waiting run of a restarted per-run kernel hibernates; no kernel is left behind.
     served = Served(home, servers, QUIET, "--IntervalNB.kernels=per_run")
     run = served.start("greet")
     kernel_id, pid = the_kernel(served)
@@ -264,11 +268,109 @@ def test_restart_with_a_kernel_per_run(home: dict[str, Any], servers: list[Proce
     status, body = http("POST", f"{served.base}/api/kernels/{kernel_id}/restart", TOKEN)
     assert status == 200, body
 
-    interrupted(served, run, "the kernel was restarted", lost)
+    comes_back(served, run, "the kernel was restarted", lost)
+    # The woken run had a kernel of its own, shut down when it ended.
+    assert served.settled_kernels(most=0) == {}
     fresh = served.start("greet")
-    assert served.kernel_ids() == {kernel_id}  # the run went to the restarted kernel
+    assert len(served.kernel_ids()) == 1
     status, body = served.answer(fresh, "Grace")
     assert status == 200 and body["run"]["status"] == "completed", body
     # Its run over, the run's kernel is shut down: none left, and no process behind.
     assert served.settled_kernels(most=0) == {}
     wait_for("the old process gone", lambda: gone(pid))
+
+
+# -- durable runs: side effects once, a changed action, a server restart, a busy run --------
+
+
+def ledger(home: dict[str, Any]) -> list[str]:
+    """The lines the ``payout`` action's side effect wrote (one per payment)."""
+    path = Path(home["root"]) / "payouts.txt"
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def test_a_step_done_before_a_sigkill_is_not_done_again(
+    home: dict[str, Any], servers: list[Process]
+) -> None:
+    served = Served(home, servers, "--IntervalNB.kernel_check_interval=0.2")
+    run = served.start("payout")
+    status, body = served.answer(run, 25)
+    assert status == 200 and body["run"]["prompt"]["components"][0]["label"] == "Note", body
+    note = body["run"]
+    assert len(ledger(home)) == 1
+    _, pid = the_kernel(served)
+    psutil.Process(pid).kill()
+
+    asleep = wait_for(
+        "the run hibernated", lambda: (r := served.run(run["id"]))["hibernated"] and r
+    )
+    assert asleep["prompt"]["id"] == note["prompt"]["id"]
+    status, body = served.answer(note, "paid")
+    assert status == 200 and body["run"]["status"] == "completed", body
+    assert body["run"]["result"] == {"receipt": f"tx-{run['id']}", "note": "paid"}
+    assert ledger(home) == [f"{run['id']} 25"]  # replay returned the journaled receipt
+
+
+def test_a_changed_action_stops_the_woken_run_with_the_difference(
+    home: dict[str, Any], servers: list[Process]
+) -> None:
+    served = Served(home, servers, "--IntervalNB.kernel_check_interval=0.2")
+    run = served.start("payout")
+    status, body = served.answer(run, 25)
+    assert status == 200, body
+    source = Path(home["root"]) / "my_actions.py"
+    source.write_text(
+        source.read_text().replace('io.input.number("Amount", min=1)', 'io.input.text("Sum")')
+    )
+    _, pid = the_kernel(served)
+    psutil.Process(pid).kill()
+    wait_for("the run hibernated", lambda: served.run(run["id"])["hibernated"])
+
+    status, body = served.answer(body["run"], "paid")
+    assert (status, body["error"]["code"]) == (409, "not_waiting"), body
+    ended = served.run(run["id"])
+    assert ended["status"] == "interrupted"
+    assert ended["error"]["message"] == (
+        'the action changed since this run started: prompt 1 was input.number "Amount", '
+        'now input.text "Sum"'
+    )
+    assert len(ledger(home)) == 1  # the step was never reached again
+
+
+def test_waiting_runs_survive_a_server_restart(
+    home: dict[str, Any], servers: list[Process]
+) -> None:
+    first = Served(home, servers)
+    run = first.start("greet")
+    first.process.stop()
+    servers.remove(first.process)
+    assert first.kernel_processes() == {}
+
+    second = Served(home, servers)
+    asleep = second.run(run["id"])
+    assert asleep["hibernated"] and asleep["status"] == "awaiting_input"
+    assert asleep["prompt"]["id"] == run["prompt"]["id"]
+    assert second.events(run["id"])[-1]["reason"] == "the server stopped"
+    status, body = second.answer(run, "Ada")
+    assert status == 200 and body["run"]["status"] == "completed", body
+    assert body["run"]["result"].startswith("Hello, Ada!")
+
+
+def test_a_run_busy_when_its_kernel_dies_is_interrupted(
+    home: dict[str, Any], servers: list[Process]
+) -> None:
+    served = Served(home, servers, "--IntervalNB.kernel_check_interval=0.2")
+    run = served.start("freeze")
+    body = {"prompt_id": run["prompt"]["id"], "values": ["yes"], "choice": None}
+    status, _ = served.api("POST", f"runs/{run['id']}/answer?wait=0", body)
+    assert status == 200
+    wait_for("the run busy", lambda: served.run(run["id"])["status"] == "running")
+    _, pid = the_kernel(served)
+    psutil.Process(pid).kill()
+
+    ended = wait_for(
+        "the run interrupted",
+        lambda: (r := served.run(run["id"]))["status"] == "interrupted" and r,
+    )
+    assert ended["error"]["message"].startswith("the kernel died")
+    assert not ended["hibernated"] and ended["prompt"] is None

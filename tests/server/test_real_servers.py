@@ -88,7 +88,7 @@ def test_curl_drives_a_run_and_the_history_survives_a_restart(
     status, body = http("POST", f"{api}/actions/greet/runs", TOKEN, {})
     waiting = body["run"]
 
-    server.stop()  # the waiting run is journaled as interrupted, its kernel shut down
+    server.stop()  # the waiting run hibernates (journaled), its kernel shut down
     server = jupyter_server(home, port, "second")
     servers.append(server)
     server.wait_for(f"{base}/api/status?token={TOKEN}")
@@ -99,7 +99,8 @@ def test_curl_drives_a_run_and_the_history_survives_a_restart(
     assert by_id[run["id"]]["status"] == "completed"
     assert by_id[run["id"]]["result"].startswith("Hello, Grace!")
     assert by_id[run["id"]]["params"] == {"ticket": 12}
-    assert by_id[waiting["id"]]["status"] == "interrupted"
+    assert by_id[waiting["id"]]["status"] == "awaiting_input"
+    assert by_id[waiting["id"]]["hibernated"] is True
     status, journal = http("GET", f"{api}/runs/{run['id']}/events", TOKEN)
     assert [e["event"] for e in journal["events"]] == [
         "started",

@@ -22,7 +22,7 @@ from .helpers import stored_row
 
 def test_a_new_store_is_created_in_wal_mode_at_the_current_schema(tmp_path: Path) -> None:
     store = Store(tmp_path / "deep" / "runs.sqlite")
-    assert store.version == store_module.schema_version() == 1
+    assert store.version == store_module.schema_version() == 2
     db = sqlite3.connect(tmp_path / "deep" / "runs.sqlite")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
@@ -34,12 +34,12 @@ def test_an_older_schema_is_migrated_and_a_newer_one_refused(
     path = tmp_path / "runs.sqlite"
     Store(path).close()
 
-    def v2(db: sqlite3.Connection) -> None:
+    def v3(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE runs ADD COLUMN note TEXT")
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, v2])
+    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, v3])
     store = Store(path)
-    assert store.version == 2
+    assert store.version == 3
     store.write([stored_row("r1")], [])
     assert "note" in store.get_run("r1")  # type: ignore[operator]
     store.close()
@@ -109,7 +109,41 @@ def test_orphaned_runs_are_those_of_dead_processes_on_this_host(tmp_path: Path) 
         ],
         [],
     )
-    assert store.orphaned_runs("here", lambda pid: pid == 1) == ["dead"]
+    assert [r["id"] for r in store.orphaned_runs("here", lambda pid: pid == 1)] == ["dead"]
+
+
+def test_a_version_1_history_gains_hibernation_and_keeps_its_runs(tmp_path: Path) -> None:
+    path = tmp_path / "runs.sqlite"
+    db = sqlite3.connect(path, isolation_level=None)
+    store_module.MIGRATIONS[0](db)
+    db.execute("PRAGMA user_version = 1")
+    db.close()
+    store = Store(path)
+    store.write([stored_row("old", status="awaiting_input")], [])
+    assert store.version == 2 and store.get_run("old")["hibernated"] is False  # type: ignore[index]
+    store.close()
+
+
+def test_only_waiting_runs_hibernate_and_one_caller_claims_each(tmp_path: Path) -> None:
+    store = Store(tmp_path / "runs.sqlite")
+    store.write(
+        [
+            stored_row("waiting", status="awaiting_input", pid=2, prompt='{"id": "p1"}'),
+            stored_row("busy", status="running", pid=2),
+        ],
+        [],
+    )
+    assert store.hibernate(["waiting", "busy"], "its kernel is gone") == ["waiting"]
+    assert store.hibernated_runs() == ["waiting"]
+    row = store.get_run("waiting")
+    assert row is not None and row["hibernated"] and row["status"] == "awaiting_input"
+    assert row["pid"] is None and row["prompt"] == {"id": "p1"}
+    # A hibernated run is no orphan: the sweep leaves it for a wake.
+    assert [r["id"] for r in store.orphaned_runs("here", lambda pid: False)] == ["busy"]
+    assert store.claim_hibernated("waiting") is True
+    assert store.claim_hibernated("waiting") is False  # a second server lost the race
+    assert store.hibernated_runs() == []
+    assert [e["event"] for e in store.events("waiting")][-1] == "hibernated"
 
 
 def test_retention_prunes_only_old_finished_runs(tmp_path: Path) -> None:

@@ -1,0 +1,108 @@
+"""Hibernation in a real server: a run that waited long enough leaves its kernel, and wakes.
+
+The in-process server runs its actions in a real kernel; ``hibernate_after`` is short so a
+waiting run hibernates within a watchdog pass or two.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+
+from .helpers import Api
+from .test_api import answer, start
+
+pytestmark = pytest.mark.kernel
+
+SLEEPY = {"hibernate_after": 0.3, "kernel_check_interval": 0.1}
+
+
+async def until_hibernated(api: Api, run_id: str) -> dict[str, Any]:
+    for _ in range(200):
+        status, body = await api("GET", "runs", run_id)
+        assert status == 200, body
+        if body["run"]["hibernated"]:
+            return body["run"]  # type: ignore[no-any-return]
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the run never hibernated: {body}")
+
+
+async def kernel_runs(jp_serverapp: Any) -> list[dict[str, Any]]:
+    """The runs the actions kernel holds now (its own answer to a ``list`` request)."""
+    service = jp_serverapp.web_app.settings["interval_nb"].service
+    link = await service.pool.for_listing()
+    reply = await link.request({"type": "list"})
+    return reply["runs"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("interval_config", [SLEEPY])
+async def test_a_waiting_run_leaves_its_kernel_and_an_answer_wakes_it(
+    api: Api, jp_serverapp: Any, jp_ws_fetch: Any
+) -> None:
+    run = await start(api, "greet")
+    asleep = await until_hibernated(api, run["id"])
+    assert asleep["status"] == "awaiting_input" and asleep["prompt"]["id"] == run["prompt"]["id"]
+    assert await kernel_runs(jp_serverapp) == []  # the kernel holds nothing of it
+    status, page = await api("GET", "runs", params={"status": "awaiting_input"})
+    assert [r["hibernated"] for r in page["runs"] if r["id"] == run["id"]] == [True]
+
+    ws = await jp_ws_fetch("interval", "api", "runs", run["id"], "stream")
+    state = json.loads(await ws.read_message())
+    assert state["run"]["hibernated"] and state["run"]["prompt"]["id"] == run["prompt"]["id"]
+    status, body = await answer(api, run, ["Ada"])
+    assert status == 200 and body["run"]["status"] == "completed", body
+    updates = []
+    while (raw := await asyncio.wait_for(ws.read_message(), 10)) is not None:
+        updates.append(json.loads(raw))
+    ws.close()
+    # The page saw the run wake on its prompt, then finish: never the replay's "running".
+    assert updates[0]["status"] == "awaiting_input" and updates[0]["hibernated"] is False
+    assert updates[0]["prompt"]["id"] == run["prompt"]["id"]
+    assert updates[-1]["status"] == "completed"
+
+
+@pytest.mark.parametrize("interval_config", [{**SLEEPY, "kernel_idle_timeout": 0.3}])
+async def test_when_every_run_hibernates_the_kernel_may_stop(api: Api, kernel_ids: Any) -> None:
+    run = await start(api, "greet")
+    await until_hibernated(api, run["id"])
+    for _ in range(200):
+        if not kernel_ids():
+            break
+        await asyncio.sleep(0.05)
+    assert kernel_ids() == []
+    status, body = await answer(api, run, ["Ada"])  # starts a kernel to wake it in
+    assert status == 200 and body["run"]["result"].startswith("Hello, Ada!"), body
+
+
+@pytest.mark.parametrize("interval_config", [SLEEPY])
+async def test_racing_requests_wake_a_run_once(api: Api) -> None:
+    run = await start(api, "two_steps")
+    await until_hibernated(api, run["id"])
+    results = await asyncio.gather(
+        answer(api, run, ["one"]),
+        answer(api, run, ["uno"]),
+        api("POST", "runs", run["id"], "cancel"),
+    )
+    statuses = sorted(status for status, _ in results)
+    assert statuses.count(200) >= 1 and all(s in (200, 409) for s in statuses), results
+    status, journal = await api("GET", "runs", run["id"], "events")
+    events = [e["event"] for e in journal["events"]]
+    assert events.count("resumed") == 1, events
+    assert events.count("answered") <= 1
+
+
+@pytest.mark.parametrize("interval_config", [SLEEPY])
+async def test_a_hibernated_run_of_another_user_stays_theirs(api: Api) -> None:
+    run = await start(api, "refund")
+    await until_hibernated(api, run["id"])
+    status, body = await api("GET", "runs", run["id"], token="bob-token")
+    assert (status, body["error"]["code"]) == (403, "forbidden")
+    status, body = await answer(api, run, ["x@example.com", 5], token="bob-token")
+    assert status == 403  # refused before anything is woken
+    status, journal = await api("GET", "runs", run["id"], "events")
+    assert "resumed" not in [e["event"] for e in journal["events"]]
+    status, body = await api("POST", "runs", run["id"], "cancel")
+    assert status == 200 and body["run"]["status"] == "cancelled", body
