@@ -88,7 +88,7 @@ async def test_racing_requests_wake_a_run_once(api: Api) -> None:
     )
     statuses = sorted(status for status, _ in results)
     assert statuses.count(200) >= 1 and all(s in (200, 409) for s in statuses), results
-    status, journal = await api("GET", "runs", run["id"], "events")
+    _, journal = await api("GET", "runs", run["id"], "events")
     events = [e["event"] for e in journal["events"]]
     assert events.count("resumed") == 1, events
     assert events.count("answered") <= 1
