@@ -357,6 +357,18 @@ class Replay:
         self._settle()
         raise ReplayStop(self.error)
 
+    def ended_early(self) -> ReplayDivergence | None:
+        """The action ended before the journal's next checkpoint: the replay stops with this
+        divergence (returned; ``None`` if the journal had nothing more)."""
+        if self.done or not self._todo:
+            return None
+        self.error = ReplayDivergence(
+            f"{CHANGED}: {_was(self._todo[0])}, now the action ends before it"
+        )
+        self.done = True
+        self._settle()
+        return self.error
+
     def close(self) -> None:
         """The run ended (whatever the replay had reached); wake whoever waits."""
         self.done = True

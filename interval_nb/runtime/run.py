@@ -216,10 +216,10 @@ class Run:
             self.redirect_to = (redirect.action, redirect.params)
             self._finish("completed")
         except ReplayStop as stop:  # the journal cannot rebuild the run: ends like a lost kernel
-            self._cancel_reason = reason = str(stop.error)
-            kind = type(stop.error).__name__
-            self._finish("interrupted", error={"type": kind, "message": reason, "traceback": ""})
+            self._stop_replay(stop.error)
         except BaseException as exc:
+            if self._ended_before_replay():
+                return
             self._exception = exc
             self._finish(
                 "failed",
@@ -237,9 +237,23 @@ class Run:
         else:
             if self._cancel_reason is not None:
                 self._finish("cancelled")
-            else:
+            elif not self._ended_before_replay():
                 self.result_value = value
                 self._finish("completed")
+
+    def _stop_replay(self, error: Exception) -> None:
+        """End the run ``interrupted`` because its journal cannot rebuild it."""
+        self._cancel_reason = reason = str(error)
+        kind = type(error).__name__
+        self._finish("interrupted", error={"type": kind, "message": reason, "traceback": ""})
+
+    def _ended_before_replay(self) -> bool:
+        """A replayed action that ends before the journal's next checkpoint has changed:
+        it stops ``interrupted`` (its outcome would not be the run's). Whether it did."""
+        divergence = self._replay.ended_early() if self._replay is not None else None
+        if divergence is not None:
+            self._stop_replay(divergence)
+        return divergence is not None
 
     def _on_task_done(self, task: asyncio.Task[None]) -> None:
         # _main catches everything; anything arriving here is a bug in interval_nb itself.

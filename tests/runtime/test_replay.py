@@ -194,6 +194,10 @@ async def changing(io: Any, ctx: Any) -> Any:
         second = await io.input.email("Customer email")
     elif shape["second"] == "text":
         second = await io.input.text("Email")
+    elif shape["second"] == "return":
+        return name
+    elif shape["second"] == "raise":
+        raise LookupError("no such customer")
     else:
         second = await ctx.step("lookup", lambda: "ana@example.com")
     options = [o for o in ("free", "pro") if o == "free" or shape["option"] == "pro"]
@@ -242,6 +246,20 @@ async def test_a_prompt_whose_kind_and_label_changed_stops_the_replay() -> None:
         assert await _divergence(run) == (
             "the action changed since this run started: "
             'prompt 2 was input.email "Customer email", now input.text "Email"'
+        )
+
+
+@pytest.mark.usefixtures("original_shape")
+@pytest.mark.parametrize("ending", ["return", "raise"])
+async def test_an_action_that_now_ends_before_the_journal_does_stops_the_replay(
+    ending: str,
+) -> None:
+    async with start(changing) as run:
+        await _changing_up_to_last(run)
+        shape["second"] = ending
+        assert await _divergence(run) == (
+            "the action changed since this run started: "
+            'prompt 2 was input.email "Customer email", now the action ends before it'
         )
 
 
