@@ -55,6 +55,8 @@ export interface IRun {
   error: Record<string, unknown> | null;
   source: 'api' | 'notebook' | 'voila' | string;
   redirect: { action: string; run_id: string } | null;
+  /** Waiting with no kernel holding it (its journal does): the next answer wakes it by replay. */
+  hibernated?: boolean;
   transcript?: unknown[];
   logs?: string[];
   notifications?: unknown[];

@@ -20,7 +20,7 @@ const MAX_RECONNECT_MS = 10000;
 const ELSEWHERE_POLL_MS = 5000;
 
 /** Fields of a stream update that replace the state, and those that append to it. */
-const REPLACED = ['status', 'prompt', 'loading', 'result', 'error', 'redirect'] as const;
+const REPLACED = ['status', 'prompt', 'loading', 'result', 'error', 'redirect', 'hibernated'] as const;
 const APPENDED = ['logs', 'notifications', 'transcript'] as const;
 
 /** The state of one run as the renderer expects its traits. */

@@ -138,11 +138,22 @@ export class RunPanel extends Widget {
       title: fullTime(run.created)
     });
     // The status itself is in the run view's header, just below.
+    const asleep = run.hibernated
+      ? [
+          el('span', {
+            class: 'inb-panel-asleep',
+            text: 'Saved, no kernel running',
+            title: 'Everything answered so far is in the run history; answering wakes the run in a kernel.'
+          })
+        ]
+      : [];
     this._summary.replaceChildren(
       el('span', { class: 'inb-panel-who', text: run.user ? `Started by ${run.user}` : 'Started' }),
       started,
+      ...asleep,
       el('span', { class: 'inb-panel-id', text: run.id, title: 'Run id' })
     );
+    this.node.dataset.hibernated = String(!!run.hibernated);
   }
 
   private async refreshDetails(): Promise<void> {
