@@ -121,8 +121,43 @@ function renderEvent(event: IRunEvent, prompts: Map<string, IComponentSpec[]>): 
     case 'cancelled':
       return item('Cancelled', event.reason ? el('div', { class: 'inb-timeline-text', text: show(event.reason) }) : null);
     default: {
+      const durable = renderDurableEvent(event, item);
+      if (durable) {
+        return durable;
+      }
       const { seq: _seq, time: _time, event: name, ...rest } = event;
       return item(name.replace(/_/g, ' '), Object.keys(rest).length ? el('pre', { class: 'inb-timeline-log', text: show(rest) }) : null);
     }
+  }
+}
+
+type ItemMaker = (title: string, ...body: (Node | null)[]) => HTMLElement;
+
+/** Steps, hibernation and the replay that wakes a run, in words; `null` for other events. */
+function renderDurableEvent(event: IRunEvent, item: ItemMaker): HTMLElement | null {
+  const text = (value: unknown): HTMLElement => el('div', { class: 'inb-timeline-text', text: show(value) });
+  const name = typeof event.name === 'string' ? `“${event.name}”` : '';
+  switch (event.event) {
+    case 'step_started':
+      return item(`Step ${name} started`);
+    case 'step_completed':
+      return item(`Step ${name} done`, event.result === null || event.result === undefined ? null : renderResultValue(event.result));
+    case 'step_failed':
+      return item(`Step ${name} failed`, event.error ? text((event.error as { message?: string }).message ?? event.error) : null);
+    case 'hibernated':
+      return item('Left its kernel (saved in the history)', event.reason ? text(event.reason) : null);
+    case 'resumed':
+      return item('Woken in a kernel');
+    case 'replayed': {
+      const counts = [
+        [event.answers, 'answer'],
+        [event.steps, 'step result']
+      ]
+        .filter(([n]) => typeof n === 'number' && n > 0)
+        .map(([n, what]) => `${n} ${what}${n === 1 ? '' : 's'}`);
+      return item('Back on its prompt', counts.length ? text(`Replayed ${counts.join(' and ')} from the journal`) : null);
+    }
+    default:
+      return null;
   }
 }

@@ -83,6 +83,14 @@ def test_a_run_tab_survives_a_sigkill_of_the_actions_kernel(
     expect(result).to_contain_text("ana@example.com")
     expect(panel).to_have_attribute("data-hibernated", "false")
     expect(run_item).to_have_attribute("data-status", "completed", timeout=20_000)
+    # The details tell what happened, in words.
+    panel.locator(".inb-panel-details > summary").click()
+    timeline = panel.locator(".inb-timeline")
+    expect(timeline.locator("[data-event='hibernated']")).to_contain_text("the kernel died")
+    expect(timeline.locator("[data-event='replayed']")).to_contain_text(
+        "Replayed 2 answers from the journal"
+    )
+    expect(timeline.locator("[data-event='step_completed']")).to_have_count(2)
     page.screenshot(path=str(artefacts / "lab-durable-2-woken.png"))
 
     status, journal = http("GET", f"{lab.url}/interval/api/runs/{run_id}/events", lab.token)
