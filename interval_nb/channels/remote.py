@@ -39,7 +39,7 @@ from ..protocol import (
 from ..runtime import registry
 from ..runtime.context import User
 from ..runtime.drafts import DraftRejected
-from ..runtime.replay import rebuild
+from ..runtime.replay import rebuild, replay_blocker
 from ..runtime.run import Run
 from ..store import journal_writer, redact_prompt
 from ._loop import main_loop
@@ -363,6 +363,9 @@ class RemoteChannel:
         """Let a waiting run go: its journal keeps it; nothing more is journaled or reported."""
         if run.status != "awaiting_input":
             raise _Refused("not_waiting", f"run {run.id} is {run.status}, not waiting")
+        blocked = replay_blocker(run, self.catalog.actions.get(run.slug))
+        if blocked is not None:
+            raise _Refused("not_replayable", blocked)
         writer = journal_writer()
         if writer is not None:
             writer.flush()  # the history holds everything a replay needs before it goes

@@ -346,6 +346,13 @@ class Recording:
         """Whether the run ended ``completed``, ``failed`` or ``cancelled`` (nothing to resume)."""
         return self.status in TERMINAL_STATUSES and self.status != "interrupted"
 
+    @property
+    def blocked(self) -> str | None:
+        """Why no replay can rebuild this run (its first answer the journal cannot give back:
+        a secret, a file, too large), else ``None``."""
+        answers = [c.answer for c in self.checkpoints if isinstance(c, RecordedPrompt) and c.answer]
+        return next((a.blocked for a in answers if a.blocked is not None), None)
+
     @classmethod
     def from_events(
         cls,

@@ -423,3 +423,22 @@ def rebuild(recording: Recording, action: Action | None) -> Run:
     run.journal = [dict(event) for event in recording.events]
     run.prepare_replay(recording)
     return run
+
+
+def replay_blocker(run: Run, action: Action | None) -> str | None:
+    """Why ``run`` could not be rebuilt from its journal by ``action`` (``None``: it could).
+
+    A host asks before letting a live run go (hibernation): a run past a secret or a file, or
+    whose action another kernel could not find, must stay in memory.
+    """
+    if action is None:
+        return f"no action {run.slug!r} that another kernel could find"
+    from ..store import stored_event
+
+    recording = Recording.from_events(
+        [stored_event(entry) for entry in run.journal],
+        run_id=run.id,
+        slug=run.slug,
+        title=run.title,
+    )
+    return recording.blocked

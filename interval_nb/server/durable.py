@@ -27,6 +27,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from ..runtime.recording import Recording
 from ..store import Store
 from .errors import ApiError
 from .kernels import KernelPool
@@ -61,6 +62,8 @@ class Durability:
         self.wake_timeout = wake_timeout
         self.finished = finished
         self._waking: dict[str, asyncio.Future[tuple[LiveRun, KernelLink]]] = {}
+        self._stay_awake: set[str] = set()
+        """Runs their kernel keeps: their journal cannot rebuild them."""
 
     # -- going to sleep ------------------------------------------------------------------
     def let_go(self, lives: list[LiveRun]) -> tuple[list[LiveRun], list[LiveRun]]:
@@ -73,11 +76,32 @@ class Durability:
         return waiting, [live for live in lives if live not in waiting]
 
     async def record(self, hibernated: list[LiveRun], reason: str) -> None:
-        """Write what :meth:`let_go` did to the history."""
-        if hibernated and self.store is not None:
-            await self.db(self.store.hibernate, [live.id for live in hibernated], reason)
+        """Write what :meth:`let_go` did to the history.
+
+        A run whose journal cannot rebuild it (past a secret or a file) is ``interrupted``
+        instead, saying why, rather than shown waiting on a prompt no answer could continue.
+        """
+        if self.store is None:
+            return
         for live in hibernated:
+            blocked = await self._blocker(live.id)
+            if blocked is None:
+                await self.db(self.store.hibernate, [live.id], reason)
+            else:
+                why = f"{reason}, and the run cannot be rebuilt: {blocked}"
+                live.hibernated = False
+                live.interrupt(why)
+                await self.db(self.store.mark_interrupted, [live.id], why)
             self._forget_if_unwatched(live)
+
+    async def _blocker(self, run_id: str) -> str | None:
+        """Why the run's journal in the history cannot rebuild it (``None``: it can)."""
+        assert self.store is not None
+        row = await self.db(self.store.get_run, run_id)
+        if row is None:
+            return "it is not in the run history"
+        events = await self.db(self.store.events, run_id)
+        return Recording.from_store(row, events).blocked
 
     async def hibernate_idle(self) -> None:
         """Let go of runs that have waited ``hibernate_after`` seconds (0: never)."""
@@ -91,6 +115,7 @@ class Durability:
                 and live.link.alive
                 and not live.waking
                 and live.waiting_since <= cutoff
+                and live.id not in self._stay_awake
             ):
                 await self._hibernate(live, live.link)
 
@@ -101,7 +126,9 @@ class Durability:
         except ApiError:
             return  # the kernel is busy or gone: the next pass (or the loss) handles it
         if not reply.get("ok"):
-            return  # it stopped waiting meanwhile
+            if reply.get("code") == "not_replayable":  # past a secret or a file: keep it
+                self._stay_awake.add(live.id)
+            return  # or it stopped waiting meanwhile
         live.hibernate()
         await self.db(self.store.hibernate, [live.id], f"waited over {self.hibernate_after:g} s")
         self._forget_if_unwatched(live)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 from typing import Any
 
 import pytest
@@ -106,3 +108,45 @@ async def test_a_hibernated_run_of_another_user_stays_theirs(api: Api) -> None:
     assert "resumed" not in [e["event"] for e in journal["events"]]
     status, body = await api("POST", "runs", run["id"], "cancel")
     assert status == 200 and body["run"]["status"] == "cancelled", body
+
+
+async def refund_at_confirm(api: Api) -> dict[str, Any]:
+    """A ``refund`` run past its secret (the approval token), waiting on the confirm."""
+    run = await start(api, "refund")
+    status, body = await answer(api, run, ["ana@example.com", 5])
+    assert status == 200, body
+    status, body = await answer(api, body["run"], ["s3cret"])
+    assert status == 200 and body["run"]["prompt"]["components"][0]["kind"] == "confirm", body
+    return body["run"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("interval_config", [SLEEPY])
+async def test_a_run_past_a_secret_stays_in_its_kernel(api: Api) -> None:
+    waiting = await refund_at_confirm(api)
+    later = await start(api, "greet")
+    # The same watchdog passes that let the later run go asked the kernel about the refund.
+    await until_hibernated(api, later["id"])
+    status, body = await api("GET", "runs", waiting["id"])
+    assert body["run"]["hibernated"] is False and body["run"]["status"] == "awaiting_input"
+    status, body = await answer(api, waiting, [True])
+    assert status == 200 and body["run"]["status"] == "completed", body
+    await api("POST", "runs", later["id"], "cancel")
+
+
+async def test_a_run_past_a_secret_is_interrupted_with_its_kernel_saying_why(
+    api: Api, jp_serverapp: Any, kernel_ids: Any
+) -> None:
+    waiting = await refund_at_confirm(api)
+    [kernel_id] = kernel_ids()
+    kernel = jp_serverapp.kernel_manager.get_kernel(kernel_id)
+    os.kill(kernel.provisioner.process.pid, signal.SIGKILL)
+    for _ in range(200):
+        status, body = await api("GET", "runs", waiting["id"])
+        if body["run"]["status"] == "interrupted":
+            break
+        await asyncio.sleep(0.05)
+    ended = body["run"]
+    assert ended["status"] == "interrupted" and not ended["hibernated"], ended
+    message = ended["error"]["message"]
+    assert message.startswith("the kernel died") and "cannot be rebuilt" in message
+    assert "secret" in message
