@@ -194,6 +194,8 @@ class RunService:
             return
         store = self.store
         orphans = await self._db(store.orphaned_runs, socket.gethostname(), pid_alive)
+        # Runs this server follows are handled when it hears of their kernel's loss.
+        orphans = [o for o in orphans if o["id"] not in self.runs]
         # Waiting runs of the actions kernel can be replayed there: they hibernate.
         waiting = [
             o["id"] for o in orphans if o["status"] == "awaiting_input" and o["source"] == "api"

@@ -141,7 +141,7 @@ async def test_a_run_past_a_secret_is_interrupted_with_its_kernel_saying_why(
     kernel = jp_serverapp.kernel_manager.get_kernel(kernel_id)
     os.kill(kernel.provisioner.process.pid, signal.SIGKILL)
     for _ in range(200):
-        status, body = await api("GET", "runs", waiting["id"])
+        _, body = await api("GET", "runs", waiting["id"])
         if body["run"]["status"] == "interrupted":
             break
         await asyncio.sleep(0.05)
