@@ -62,10 +62,12 @@ class PromptSpec(_PromptFields, total=False):
 
     ``draft`` is present once a view saved what the person did on it without submitting
     (:class:`DraftMessage`): views draw it when they first show the prompt. It lives in the
-    kernel only while the prompt waits, and is never journaled.
+    kernel only while the prompt waits, and is never journaled. ``assignees`` is present when
+    the prompt was handed to someone (``.assign_to()``): user names and ``group:NAME``.
     """
 
     draft: dict[str, Any]
+    assignees: list[str]
 
 
 class AnswerMessage(TypedDict, total=False):

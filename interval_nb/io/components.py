@@ -171,6 +171,12 @@ class Component:
 
         return Prompt.single_of(self).with_choices(choices)
 
+    def assign_to(self, *who: str) -> Any:
+        """Only the people named may answer this prompt; see :meth:`.Prompt.assign_to`."""
+        from .prompt import Prompt
+
+        return Prompt.single_of(self).assign_to(*who)
+
     def __await__(self) -> Generator[Any, None, Any]:
         from .prompt import Prompt
 

@@ -86,6 +86,9 @@ class Prompt:
     validators: tuple[Validator, ...] = ()
     choice_validators: tuple[Validator, ...] = ()
     """Validators added after ``.with_choices()``: each gets the :class:`ChoiceResult`."""
+    assignees: tuple[str, ...] = ()
+    """Who may answer (``.assign_to()``): user names and ``group:NAME``; empty: whoever may
+    answer the run (the person who started it, or anyone the action admits)."""
 
     @classmethod
     def single_of(cls, component: Component) -> Prompt:
@@ -122,6 +125,24 @@ class Prompt:
         if any(c.exclusive for c in self.components):
             raise ActionDefinitionError("io.confirm() has its own buttons; it cannot take choices")
         return dataclasses.replace(self, choices=_choices(choices))
+
+    def assign_to(self, *who: str) -> Prompt:
+        """Hand this prompt to someone else: only the people named may answer it.
+
+        ``who`` uses the ``access=`` syntax: user names and ``"group:NAME"``. Served through
+        the server, anyone else gets 403 ``not_assignee`` and a read-only view, and the run
+        shows in the assignees' inbox (``GET runs?waiting_for=me``). The journal records who
+        answered. The next prompt without ``assign_to`` goes back to whoever started the run.
+        """
+        names = tuple(who)
+        if not names or not all(isinstance(n, str) and n.strip() for n in names):
+            raise ActionDefinitionError(
+                '.assign_to() takes user names or "group:NAME" entries, e.g. '
+                '.assign_to("group:managers")'
+            )
+        if any(n.startswith("group:") and not n[len("group:") :].strip() for n in names):
+            raise ActionDefinitionError('.assign_to(): "group:" needs a group name after it')
+        return dataclasses.replace(self, assignees=tuple(n.strip() for n in names))
 
     def validate(self, fn: Validator) -> Prompt:
         """Validate the whole value (list, dict or single value); return an error or ``None``.
@@ -185,7 +206,7 @@ class Prompt:
             else [c.initial_value() for c in self.components]
         )
         errs = errors or [None] * len(self.components)
-        return {
+        spec: PromptSpec = {
             "id": prompt_id,
             "components": [
                 c.spec(v, e) for c, v, e in zip(self.components, shown, errs, strict=True)
@@ -195,6 +216,9 @@ class Prompt:
             "exclusive": any(c.exclusive for c in self.components),
             "attempt": attempt,
         }
+        if self.assignees:
+            spec["assignees"] = list(self.assignees)
+        return spec
 
     # -- judging answers ---------------------------------------------------------------
     def shape(self, parsed: Sequence[Any]) -> Any:

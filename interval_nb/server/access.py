@@ -43,6 +43,18 @@ def may_access(access: Sequence[str] | None, who: Identity) -> bool:
     return "*" in access or not who.principals.isdisjoint(access)
 
 
+def may_answer(prompt: Mapping[str, Any] | None, starter: str, who: Identity) -> bool:
+    """Whether the waiting ``prompt`` of a run ``starter`` started is ``who``'s to answer.
+
+    A prompt handed to people (``assignees``) is theirs; any other is the starter's. (Access
+    to the action is checked separately.)
+    """
+    assignees = (prompt or {}).get("assignees")
+    if assignees:
+        return not who.principals.isdisjoint(assignees)
+    return who.username == starter
+
+
 def _hub_groups(user: Any) -> Iterable[str]:
     groups = getattr(user, "groups", None)
     if groups is None:

@@ -131,7 +131,8 @@ class StartHandler(ApiHandler):
 
 
 class RunsHandler(ApiHandler):
-    """``GET runs?action=&status=&user=&limit=&offset=``: history, newest first, with total."""
+    """``GET runs?action=&status=&user=&limit=&offset=&waiting_for=me``: history, newest
+    first, with total; ``waiting_for=me`` is the inbox (runs whose prompt is yours to answer)."""
 
     @web.authenticated
     @authorized
@@ -141,6 +142,9 @@ class RunsHandler(ApiHandler):
             raise ApiError(400, "bad_request", f"status must be one of {', '.join(STATUSES)}")
         limit = self._int("limit", 50, 1, 500)
         offset = self._int("offset", 0, 0, 10**9)
+        waiting_for = self.get_argument("waiting_for", None)
+        if waiting_for not in (None, "me"):
+            raise ApiError(400, "bad_request", "waiting_for takes one value: me")
         self.reply(
             await self.service.history(
                 self.identity(),
@@ -149,6 +153,7 @@ class RunsHandler(ApiHandler):
                 user=self.get_argument("user", None),
                 limit=limit,
                 offset=offset,
+                waiting_for_me=waiting_for == "me",
             )
         )
 

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from ..protocol import TERMINAL_STATUSES, ActionInfo, RegistryError, RemoteRun
 from ..runtime.drafts import MAX_DRAFT_BYTES
 from ..store import Store, StoreError
-from .access import Identity, may_access
+from .access import Identity, may_access, may_answer
 from .durable import Durability
 from .errors import ApiError
 from .events import Audit
@@ -39,6 +39,8 @@ T = TypeVar("T")
 
 STATUSES = ("running", "awaiting_input", "completed", "failed", "cancelled", "interrupted")
 RECENT = 1000
+INBOX_SCAN = 5000
+"""Waiting runs the inbox looks through (newest first) for the ones a person may answer."""
 ORPHANED = (
     "its kernel is gone (a run started in a notebook or dashboard can be resumed only in a "
     "kernel that defines its action: inb.resume(run_id))"
@@ -378,6 +380,21 @@ class RunService:
             events = await self._db(self.store.view_events, row["id"], LOG_TAIL)
         return row_json(row, journal_detail(row["id"], events))
 
+    def _check_assignee(
+        self, live: LiveRun | None, row: Mapping[str, Any] | None, who: Identity
+    ) -> None:
+        """403 ``not_assignee`` when the waiting prompt was handed to people ``who`` is not."""
+        prompt = live.prompt if live is not None else row["prompt"] if row else None
+        assignees = (prompt or {}).get("assignees")
+        if not assignees or may_answer(prompt, "", who):
+            return
+        run_id = live.id if live is not None else row["id"] if row else ""
+        self.audit.emit("deny", who.username, status="answer", run_id=run_id)
+        names = ", ".join(assignees)
+        raise ApiError(
+            403, "not_assignee", f"this prompt waits for {names}", assignees=list(assignees)
+        )
+
     async def _awake(
         self, run_id: str, live: LiveRun | None, row: Mapping[str, Any] | None
     ) -> tuple[LiveRun, KernelLink]:
@@ -401,8 +418,10 @@ class RunService:
     async def answer(
         self, who: Identity, run_id: str, body: Mapping[str, Any], wait: float
     ) -> dict[str, Any]:
-        """``POST runs/{id}/answer``: 200 with the run, 409 if not waiting, 422 if invalid."""
+        """``POST runs/{id}/answer``: 200 with the run, 409 if not waiting, 422 if invalid,
+        403 ``not_assignee`` if the prompt was handed to someone else."""
         live, row = await self._find(run_id, who, "answer")
+        self._check_assignee(live, row, who)
         live, link = await self._awake(run_id, live, row)
         prompt_id = body.get("prompt_id")
         values = body.get("values")
@@ -497,6 +516,7 @@ class RunService:
         waiting (a draft racing its own answer); 400/413 for a draft the kernel will not keep.
         """
         live, row = await self._find(run_id, who, "answer")
+        self._check_assignee(live, row, who)
         live, link = await self._awake(run_id, live, row)
         prompt_id, draft = body.get("prompt_id"), body.get("draft")
         if not isinstance(prompt_id, str):
@@ -522,12 +542,18 @@ class RunService:
         user: str | None,
         limit: int,
         offset: int,
+        waiting_for_me: bool = False,
     ) -> dict[str, Any]:
-        """``GET runs``: newest first, only runs of actions ``who`` may use, with the total."""
+        """``GET runs``: newest first, only runs of actions ``who`` may use, with the total.
+
+        ``waiting_for_me``: only runs whose waiting prompt is ``who``'s to answer (the inbox).
+        """
         if self.store is None:
             raise ApiError(
                 503, "store_unavailable", f"the run history {self.store_path} cannot be opened"
             )
+        if waiting_for_me:
+            return await self._inbox(who, action=action, user=user, limit=limit, offset=offset)
         rows, total = await self._db(
             functools.partial(
                 self.store.list_runs,
@@ -544,6 +570,32 @@ class RunService:
             live = self.runs.get(row["id"])
             runs.append(live.to_json(detail=False) if live is not None else row_json(row))
         return {"runs": runs, "total": total, "limit": limit, "offset": offset}
+
+    async def _inbox(
+        self, who: Identity, *, action: str | None, user: str | None, limit: int, offset: int
+    ) -> dict[str, Any]:
+        """Waiting runs whose prompt is ``who``'s: assigned to them or a group of theirs, or
+        unassigned in a run they started."""
+        assert self.store is not None
+        rows, _total = await self._db(
+            functools.partial(
+                self.store.list_runs,
+                action=action,
+                status="awaiting_input",
+                user=user,
+                principals=who.principals,
+                limit=INBOX_SCAN,
+                offset=0,
+            )
+        )
+        mine = []
+        for row in rows:
+            live = self.runs.get(row["id"])
+            run = live.to_json(detail=False) if live is not None else row_json(row)
+            if run["status"] == "awaiting_input" and may_answer(run["prompt"], run["user"], who):
+                mine.append(run)
+        page = mine[offset : offset + limit]
+        return {"runs": page, "total": len(mine), "limit": limit, "offset": offset}
 
     async def events(self, who: Identity, run_id: str) -> dict[str, Any]:
         """``GET runs/{id}/events``: the run's journal (shown, answered, by whom, when)."""

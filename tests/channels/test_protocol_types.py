@@ -93,8 +93,9 @@ def _split_top(text: str, sep: str) -> list[str]:
 
 
 def canonical(type_: str) -> str:
-    """A TypeScript type written one way: no spaces, double quotes, union members sorted."""
-    text = re.sub(r"\s+", "", type_).replace("'", '"')
+    """A TypeScript type written one way: no spaces, double quotes, union members sorted
+    (a union broken over lines starts with ``|``)."""
+    text = re.sub(r"\s+", "", type_).replace("'", '"').removeprefix("|")
     while (
         text.startswith("(") and text.endswith(")") and _split_top(text[1:-1], "|") == [text[1:-1]]
     ):

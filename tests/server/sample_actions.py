@@ -138,3 +138,12 @@ async def payout(io: Any, ctx: Any) -> dict[str, Any]:
     receipt = await ctx.step("pay", _pay, ctx.run_id, amount)
     note = await io.input.text("Note")
     return {"receipt": receipt, "note": note}
+
+
+@actions.action
+async def approval(io: Any, ctx: Any) -> dict[str, Any]:
+    """A hand-off: the starter asks, someone in ops approves, the starter has the last word."""
+    amount = await io.input.number("Amount", min=1)
+    approved = await io.confirm(f"Approve {amount}?").assign_to("group:ops")
+    note = await io.input.text("Note")
+    return {"amount": amount, "approved": approved, "note": note}

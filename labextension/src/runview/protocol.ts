@@ -46,6 +46,7 @@ export interface PromptSpec {
   exclusive: boolean;
   attempt: number;
   draft?: Record<string, unknown>;
+  assignees?: string[];
 }
 
 /** What the page sends back: one raw value per component, and the choice clicked. */
@@ -118,7 +119,18 @@ export interface RunState {
 export const REMOTE_TARGET = 'interval_nb';
 
 /** What a request to the kernel over the remote channel asks for. */
-export type RemoteRequestType = 'start' | 'answer' | 'cancel' | 'state' | 'query' | 'search' | 'draft' | 'list' | 'ping';
+export type RemoteRequestType =
+  | 'start'
+  | 'answer'
+  | 'cancel'
+  | 'state'
+  | 'query'
+  | 'search'
+  | 'draft'
+  | 'list'
+  | 'ping'
+  | 'resume'
+  | 'hibernate';
 
 /** The `comm_open` data: which action registries the kernel should load. */
 export interface RemoteOpen {
