@@ -113,6 +113,24 @@ class ActionsHandler(ApiHandler):
         self.reply(await self.service.actions(self.identity()))
 
 
+class MeHandler(ApiHandler):
+    """``GET me``: who the API takes the caller for (``{"username", "display_name", "groups"}``)."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        self.reply(identity_json(self.identity()))
+
+
+def identity_json(who: Identity) -> dict[str, Any]:
+    """``who`` as ``GET me`` answers it (groups sorted)."""
+    return {
+        "username": who.username,
+        "display_name": who.display_name,
+        "groups": sorted(who.groups),
+    }
+
+
 class StartHandler(ApiHandler):
     """``POST actions/{slug}/runs`` with ``{"params": {...}}``: 201 with the new run."""
 
@@ -319,6 +337,7 @@ class NotFoundHandler(ApiHandler):
 def routes() -> list[tuple[str, type]]:
     """URL patterns (relative to ``base_url``) and their handlers; the fallback comes last."""
     return [
+        (rf"{PREFIX}/me", MeHandler),
         (rf"{PREFIX}/actions", ActionsHandler),
         (rf"{PREFIX}/actions/{SLUG}/runs", StartHandler),
         (rf"{PREFIX}/runs", RunsHandler),
