@@ -69,7 +69,9 @@ class Durability:
     def let_go(self, lives: list[LiveRun]) -> tuple[list[LiveRun], list[LiveRun]]:
         """Their kernel is gone: the waiting ones of ``lives`` hibernate (in memory; then call
         :meth:`record`). Returns ``(hibernated, others)``; the others cannot be replayed."""
-        waiting = [live for live in lives if live.status == "awaiting_input"]
+        waiting = [
+            live for live in lives if live.status == "awaiting_input" and live.source == "api"
+        ]
         for live in waiting:
             live.waking = False
             live.hibernate()
@@ -111,6 +113,7 @@ class Durability:
         for live in list(self.runs.values()):
             if (
                 live.status == "awaiting_input"
+                and live.source == "api"
                 and live.link is not None
                 and live.link.alive
                 and not live.waking

@@ -49,7 +49,13 @@ class LiveRun:
     updates are held back, and the run reappears on its pending prompt in one update.
     """
 
-    def __init__(self, snap: RemoteRun, link: KernelLink | None, access: list[str] | None) -> None:
+    def __init__(
+        self,
+        snap: RemoteRun,
+        link: KernelLink | None,
+        access: list[str] | None,
+        source: str = "api",
+    ) -> None:
         self.id = snap["run_id"]
         self.action = snap["action"]
         self.title = snap["title"]
@@ -68,6 +74,9 @@ class LiveRun:
         self.notifications: list[Notification] = list(snap.get("notifications") or ())
         self.link = link
         self.access = access
+        self.source = source
+        """Where the run was started: ``api``, or ``notebook``/``voila`` when the server follows
+        a run of a kernel it manages (such a run cannot hibernate: its action is that kernel's)."""
         self.hibernated = link is None
         self.waking = False
         self.replay_status = ""
@@ -212,7 +221,7 @@ class LiveRun:
             "loading": self.loading,
             "result": self.result,
             "error": self.error,
-            "source": "api",
+            "source": self.source,
             "redirect": self.redirect,
             "hibernated": self.hibernated,
         }
