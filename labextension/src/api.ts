@@ -78,6 +78,13 @@ export interface IRunPage {
   offset: number;
 }
 
+/** Who the API takes the person for (`GET me`): access and hand-offs are checked against it. */
+export interface IMe {
+  username: string;
+  display_name: string | null;
+  groups: string[];
+}
+
 /** An error answered by the API: `{"error": {"code", "message"}}` with its HTTP status. */
 export class ApiError extends Error {
   constructor(
@@ -125,13 +132,35 @@ export class IntervalApi {
     return reply.run;
   }
 
-  async runs(query: { status?: string; limit?: number } = {}): Promise<IRunPage> {
+  /** The history; with `waitingFor: 'me'`, the person's inbox (runs whose prompt is theirs). */
+  async runs(query: { status?: string; limit?: number; waitingFor?: 'me' } = {}): Promise<IRunPage> {
     const search = new URLSearchParams();
     if (query.status) {
       search.set('status', query.status);
     }
+    if (query.waitingFor) {
+      search.set('waiting_for', query.waitingFor);
+    }
     search.set('limit', String(query.limit ?? 50));
     return this.request('GET', this.url('runs') + '?' + search.toString());
+  }
+
+  /** Who the API takes the person for. */
+  async me(): Promise<IMe> {
+    return this.request('GET', this.url('me'));
+  }
+
+  /** `me()`, asked once per page; null (and asked again next time) when the server cannot say. */
+  viewer(): Promise<IMe | null> {
+    if (!this._viewer) {
+      const asking = this.me().catch(err => {
+        console.warn('interval_nb: cannot tell who is looking', err);
+        this._viewer = null;
+        return null;
+      });
+      this._viewer = asking;
+    }
+    return this._viewer;
   }
 
   async run(id: string): Promise<IRun> {
@@ -181,6 +210,8 @@ export class IntervalApi {
     const authed = token && this.settings.appendToken ? `${url}?token=${encodeURIComponent(token)}` : url;
     return new this.settings.WebSocket(authed);
   }
+
+  private _viewer: Promise<IMe | null> | null = null;
 
   private async request<T>(
     method: string,

@@ -9,7 +9,7 @@
  */
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { ApiError, IntervalApi, IRun, TERMINAL } from './api';
+import { ApiError, IMe, IntervalApi, IRun, TERMINAL } from './api';
 
 type Listener = (...args: unknown[]) => void;
 
@@ -36,6 +36,7 @@ interface ITraits {
   result: unknown;
   error: Record<string, unknown> | null;
   cancel_reason: string;
+  waiting_for: string[] | null;
 }
 
 /**
@@ -55,6 +56,15 @@ export class RunModel {
     return this._run;
   }
 
+  /**
+   * Whom the waiting prompt is handed to, when the person looking is not among them (their
+   * user name or `group:<name>`); null when the prompt is theirs, unassigned, or who is
+   * looking is unknown. The renderer then shows the prompt read-only.
+   */
+  get waitingFor(): string[] | null {
+    return waitingFor(this._run?.prompt ?? null, this._viewer);
+  }
+
   /** Whether the run is answered elsewhere (a notebook or a Voilà page). */
   get isElsewhere(): boolean {
     return !!this._run && this._run.source !== 'api' && !TERMINAL.has(this._run.status);
@@ -72,7 +82,9 @@ export class RunModel {
 
   /** Load the run and, while it can change, follow its stream. */
   async connect(): Promise<void> {
-    this.apply(await this.api.run(this.runId));
+    const [run, viewer] = await Promise.all([this.api.run(this.runId), this.api.viewer()]);
+    this._viewer = viewer;
+    this.apply(run);
     this.follow();
   }
 
@@ -284,7 +296,8 @@ export class RunModel {
       error: run?.error ?? null,
       // An interrupted run says why (its kernel died, the server stopped…); a cancelled one
       // gets the renderer's own wording.
-      cancel_reason: run?.status === 'interrupted' ? String(run.error?.message ?? '') : ''
+      cancel_reason: run?.status === 'interrupted' ? String(run.error?.message ?? '') : '',
+      waiting_for: this.waitingFor
     };
   }
 
@@ -311,6 +324,7 @@ export class RunModel {
   }
 
   private _run: IRun | undefined;
+  private _viewer: IMe | null = null;
   private _state: { transcript: unknown[]; logs: string[]; notifications: unknown[] } = {
     transcript: [],
     logs: [],
@@ -323,6 +337,16 @@ export class RunModel {
   private _disposed = false;
   private _changed = new Signal<this, IRun>(this);
   private _failed = new Signal<this, string>(this);
+}
+
+/** The assignees of `prompt` if `viewer` is known and none of them (see `RunModel.waitingFor`). */
+export function waitingFor(prompt: Record<string, unknown> | null, viewer: IMe | null): string[] | null {
+  const assignees = prompt?.assignees;
+  if (!viewer || !Array.isArray(assignees) || !assignees.length) {
+    return null;
+  }
+  const principals = new Set([viewer.username, ...viewer.groups.map(g => `group:${g}`)]);
+  return assignees.some(a => principals.has(String(a))) ? null : assignees.map(String);
 }
 
 /**

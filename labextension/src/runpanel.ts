@@ -98,9 +98,10 @@ export class RunPanel extends Widget {
   }
 
   protected onActivateRequest(msg: Message): void {
-    // Keyboard users land in the form: the first field of the pending prompt, else the page.
+    // Keyboard users land in the form: the first field of the pending prompt, else the page
+    // (`:enabled`: a prompt waiting for other people is disabled as a whole).
     const target = this.node.querySelector<HTMLElement>(
-      '.inb-rv-form input:not([disabled]), .inb-rv-form select, .inb-rv-form textarea, .inb-rv-form button'
+      '.inb-rv-form input:enabled, .inb-rv-form select:enabled, .inb-rv-form textarea:enabled, .inb-rv-form button:enabled'
     );
     (target ?? this.node).focus({ preventScroll: true });
   }

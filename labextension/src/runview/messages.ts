@@ -51,6 +51,12 @@ export type ReplyHandler = (msg: Reply) => void;
 /** The traits of a RunView model: the run's state plus why it was cancelled. */
 export interface RunTraits extends RunState {
   cancel_reason: string | null;
+  /**
+   * Whom the waiting prompt is handed to, when the person looking is not among them: the
+   * prompt is then shown read-only (`waiting.ts`). Set only by hosts that know the viewer
+   * (JupyterLab run tabs); absent or `null` elsewhere.
+   */
+  waiting_for?: string[] | null;
 }
 
 /** The anywidget-like model `render()` gets (anywidget's proxy, or the Lab tabs' RunModel). */

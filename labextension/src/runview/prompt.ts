@@ -12,6 +12,7 @@ import { DraftEntry } from './drafts';
 import { Field, buildField } from './field';
 import { AnswerMessage, ChoiceSpec, PromptSpec } from './protocol';
 import { DataRequest, Reply, ReplyHandler, RunModel } from './messages';
+import { WaitingFor } from './waiting';
 
 /** No update from the kernel this long after an answer: it was dropped, give the form back. */
 const LOST_ANSWER_WAIT_MS = 20000;
@@ -62,6 +63,7 @@ export class PromptForm {
   private readonly checking = h('span', { class: 'inb-rv-checking', 'aria-live': 'polite' });
   private readonly listeners: ReplyHandler[] = []; // per component: the kernel's query/search replies
   private readonly cleanups: (() => void)[] = [];
+  private readonly waiting: WaitingFor;
   private _busy = false;
   private timer: number | undefined = undefined;
   private disposed = false;
@@ -77,12 +79,19 @@ export class PromptForm {
       buildField(c, index, uid, fieldContext({ model, promptId: spec.id, index, query, listeners, cleanups, keep }))
     );
     this.buttons = submitButtons(spec);
-    this.form = h(
-      'form',
-      { class: 'inb-rv-form', novalidate: true, tabindex: '-1', data: { promptId: spec.id } },
+    const controls = h(
+      'fieldset',
+      { class: 'inb-rv-controls' },
       this.fields.map(f => f.wrapper),
       this.promptError,
       h('div', { class: 'inb-rv-actions' }, this.buttons, this.checking)
+    );
+    this.waiting = new WaitingFor(controls);
+    this.form = h(
+      'form',
+      { class: 'inb-rv-form', novalidate: true, tabindex: '-1', data: { promptId: spec.id } },
+      this.waiting.banner,
+      controls
     );
     this.form.addEventListener('submit', ev => {
       ev.preventDefault();
@@ -93,6 +102,16 @@ export class PromptForm {
   /** An answer is on its way. */
   get busy(): boolean {
     return this._busy;
+  }
+
+  /** Whether the prompt waits for other people (shown read-only; see `waiting.ts`). */
+  get readOnly(): boolean {
+    return this.waiting.active;
+  }
+
+  /** Show the prompt read-only while it waits for `assignees` (`null`: editable). */
+  setWaitingFor(assignees: unknown): void {
+    this.waiting.set(assignees);
   }
 
   setBusy(on: boolean, note = 'Checking…'): void {
@@ -137,7 +156,7 @@ export class PromptForm {
   }
 
   private submit(submitter: HTMLElement | null): void {
-    if (this._busy) {
+    if (this._busy || this.readOnly) {
       return;
     }
     if (this.env.beforeSubmit) {
@@ -217,7 +236,8 @@ export class PromptForm {
   /** Focus the first field with an error (or the first field); the form itself if none can. */
   focusFirst(preferError = false): void {
     const withError = preferError ? this.fields.find(f => f.wrapper.classList.contains('inb-rv-invalid') && f.focus) : null;
-    const target = (withError || this.fields.find(f => f.focus) || { focus: null }).focus || this.form;
+    const field = this.readOnly ? null : withError || this.fields.find(f => f.focus); // read-only: nothing to type in
+    const target = (field || { focus: null }).focus || this.form;
     target.focus();
   }
 
@@ -244,7 +264,7 @@ export class PromptForm {
 
   /** Enter in a field: submit, unless the buttons are ambiguous (several choices, yes/no). */
   keyboardSubmit(): void {
-    if (this._busy || this.spec.exclusive) {
+    if (this._busy || this.readOnly || this.spec.exclusive) {
       return;
     }
     if ((this.spec.choices || []).length > 1) {

@@ -110,6 +110,9 @@ export class RunView {
     if (promptChanged || statusChanged) {
       this.drawPrompt(status, promptChanged);
     }
+    if (this.changed('waiting_for') && this.form) {
+      this.showWaiting(this.form);
+    }
     const loading = status === 'running' ? model.get('loading') : null;
     if (this.changed('loading') || statusChanged) {
       this.loadingBox.replaceChildren(...(loading ? [renderLoading(loading)] : []));
@@ -202,13 +205,19 @@ export class RunView {
     if (isPlainObject(spec.draft)) {
       form.restore(spec.draft); // first draw of this prompt here only
     }
-    this.drafts.track(form);
+    this.showWaiting(form);
     this.formSpec = promptCore(spec);
     this.promptBox.replaceChildren(form.form);
     this.wantFocus = false;
     if (takeFocus) {
       form.focusFirst(true); // never on first render: focus was not ours to take
     }
+  }
+
+  /** Read-only while the prompt waits for other people; only an editable prompt saves drafts. */
+  private showWaiting(form: PromptForm): void {
+    form.setWaitingFor(this.model.get('waiting_for'));
+    this.drafts.track(form.readOnly ? null : form);
   }
 
   /** Replies to table queries and searches: for the prompt on screen, or for a table or grid
