@@ -1,16 +1,18 @@
 /**
- * The Interval sidebar: the actions this server serves (searchable; click to run one) and the
- * history of runs with their live status (click to open one, or re-attach to a waiting run).
+ * The Interval sidebar: what waits for the person (their inbox, see `inbox.ts`), the actions
+ * this server serves (searchable; click to run one) and the history of runs with their live
+ * status (click to open one, or re-attach to a waiting run).
  */
 import { Poll } from '@lumino/polling';
 import { CommandRegistry } from '@lumino/commands';
 import { ISignal, Signal } from '@lumino/signaling';
 import { SidePanel, refreshIcon } from '@jupyterlab/ui-components';
-import { Widget } from '@lumino/widgets';
+import { PanelLayout, Widget } from '@lumino/widgets';
 
 import { IActionInfo, IntervalApi, IRegistryError, IRun, TERMINAL } from './api';
 import { el, fullTime, relativeTime, SOURCE_LABEL, STATUS_LABEL, statusBadge } from './format';
 import { intervalIcon } from './icons';
+import { InboxNews, InboxSection, notifyHandOff, OpenRun } from './inbox';
 
 /** Command ids the sidebar runs (registered by the plugin). */
 export const CommandIDs = {
@@ -197,7 +199,7 @@ class RunsSection extends Widget {
   private _filterChanged = new Signal<this, string>(this);
 }
 
-/** The whole sidebar: header, toolbar, the two sections, and the history poll. */
+/** The whole sidebar: header, inbox, toolbar, the two sections, and their polls. */
 export class IntervalSidebar extends SidePanel {
   constructor(options: IntervalSidebar.IOptions) {
     super();
@@ -217,6 +219,12 @@ export class IntervalSidebar extends SidePanel {
     const header = el('div', { class: 'inb-sb-headerbar' }, el('h2', { class: 'inb-sb-header', text: 'Interval' }), refresh);
     this.header.addWidget(new Widget({ node: header }));
     this.toolbar.hide();
+    const open: OpenRun = run => void options.commands.execute(CommandIDs.openRun, { id: run.id, label: run.title });
+    this._open = open;
+    this._inbox = new InboxSection(open);
+    // Between the header and the sections, always in view (SidePanel's layout is a PanelLayout).
+    const layout = this.layout as PanelLayout;
+    layout.insertWidget(layout.widgets.indexOf(this.content), this._inbox);
 
     this._actions = new ActionsSection(options.commands);
     this._runs = new RunsSection(options.commands);
@@ -230,6 +238,13 @@ export class IntervalSidebar extends SidePanel {
       standby: () => !this.isVisible || 'when-hidden',
       name: 'interval-nb:history'
     });
+    // The inbox is read even while the sidebar is closed: a prompt handed over is announced.
+    this._inboxPoll = new Poll({
+      factory: () => this.loadInbox(),
+      frequency: { interval: HISTORY_INTERVAL_MS, backoff: true, max: 60_000 },
+      standby: 'when-hidden',
+      name: 'interval-nb:inbox'
+    });
   }
 
   /** Emitted with the actions whenever they are (re)loaded (the palette lists them). */
@@ -239,12 +254,13 @@ export class IntervalSidebar extends SidePanel {
 
   /** Re-read the actions and the history now. */
   async refresh(): Promise<void> {
-    await Promise.all([this.loadActions(), this._poll.refresh()]);
+    await Promise.all([this.loadActions(), this._poll.refresh(), this._inboxPoll.refresh()]);
   }
 
-  /** Re-read the history now (after a run started or changed status). */
+  /** Re-read the history and the inbox now (after a run started or changed status). */
   refreshRuns(): void {
     void this._poll.refresh();
+    void this._inboxPoll.refresh();
   }
 
   async loadActions(): Promise<void> {
@@ -259,6 +275,7 @@ export class IntervalSidebar extends SidePanel {
 
   dispose(): void {
     this._poll.dispose();
+    this._inboxPoll.dispose();
     Signal.clearData(this);
     super.dispose();
   }
@@ -273,7 +290,28 @@ export class IntervalSidebar extends SidePanel {
     }
   }
 
+  private async loadInbox(): Promise<void> {
+    let page;
+    try {
+      page = await this._api.runs({ waitingFor: 'me', limit: HISTORY_LIMIT });
+    } catch (err) {
+      this._inbox.setUnavailable();
+      throw err; // let the poll back off
+    }
+    this._inbox.setRuns(page.runs, page.total);
+    this.title.caption = page.total
+      ? `Interval actions and runs — ${page.total} waiting for you`
+      : 'Interval actions and runs';
+    for (const run of this._news.arrivals(page.runs)) {
+      notifyHandOff(run, this._open);
+    }
+  }
+
   private _api: IntervalApi;
+  private _open: OpenRun;
+  private _inbox: InboxSection;
+  private _inboxPoll: Poll;
+  private _news = new InboxNews();
   private _actions: ActionsSection;
   private _runs: RunsSection;
   private _poll: Poll;

@@ -1,0 +1,119 @@
+/**
+ * "Waiting for me": the runs whose waiting prompt is the person's to answer (`GET
+ * runs?waiting_for=me`), at the top of the Interval sidebar with a count, and a notification
+ * when a prompt handed to them (`.assign_to()`) arrives while JupyterLab is open.
+ */
+import { Notification } from '@jupyterlab/apputils';
+import { Widget } from '@lumino/widgets';
+
+import { IRun } from './api';
+import { el, fullTime, relativeTime } from './format';
+
+/** How long a hand-off notification stays on screen (ms); it stays in Lab's notification list. */
+const NOTIFY_MS = 15000;
+
+/** Opens a run's tab. */
+export type OpenRun = (run: IRun) => void;
+
+/** Whom a run's waiting prompt is handed to (empty: not handed to anyone). */
+export function assigneesOf(run: IRun): string[] {
+  const assignees = run.prompt?.assignees;
+  return Array.isArray(assignees) ? assignees.map(String) : [];
+}
+
+/** The section: a header with the count, the runs, or a quiet line when nothing waits. */
+export class InboxSection extends Widget {
+  constructor(private readonly open: OpenRun) {
+    super();
+    this.addClass('inb-sb-inbox');
+    this._count = el('span', { class: 'inb-sb-count', 'aria-label': 'runs waiting for you' });
+    this._list = el('ul', { class: 'inb-sb-list', 'aria-label': 'Waiting for me' });
+    this._message = el('p', { class: 'inb-muted inb-sb-inbox-empty', text: 'Nothing waits for you.' });
+    this.node.append(
+      el('h3', { class: 'inb-sb-inbox-title' }, el('span', { text: 'Waiting for me' }), this._count),
+      this._list,
+      this._message
+    );
+    this.setRuns([], 0);
+  }
+
+  /** How many runs wait for the person (the badge). */
+  get count(): number {
+    return this._total;
+  }
+
+  /** Show the inbox (`total` may exceed the runs listed). */
+  setRuns(runs: IRun[], total: number): void {
+    this._total = total;
+    this._count.textContent = String(total);
+    this._count.hidden = total === 0;
+    this.node.dataset.count = String(total);
+    this._list.replaceChildren(...runs.map(run => this.item(run)));
+    this._message.hidden = runs.length > 0;
+  }
+
+  /** The inbox cannot be read (an older server, no history): say nothing rather than alarm. */
+  setUnavailable(): void {
+    this.setRuns([], 0);
+    this._message.hidden = true;
+  }
+
+  private item(run: IRun): HTMLElement {
+    const assignees = assigneesOf(run);
+    // In the inbox, a prompt handed to nobody is in a run the person started.
+    const why = assignees.length ? `for ${assignees.join(', ')} · started by ${run.user || 'someone'}` : 'started by you';
+    const button = el(
+      'button',
+      { type: 'button', class: 'inb-sb-inbox-run', title: 'Open this run and answer it' },
+      el('span', { class: 'inb-sb-run-title', text: run.title || run.action }),
+      el('span', {
+        class: 'inb-sb-run-meta',
+        text: `${why} · ${relativeTime(run.updated ?? run.created)}`,
+        title: `Waiting since ${fullTime(run.updated ?? run.created)}`
+      })
+    );
+    button.dataset.inboxRunId = run.id; // not data-run-id: the history's items own that
+    button.addEventListener('click', () => this.open(run));
+    return el('li', {}, button);
+  }
+
+  private _count: HTMLElement;
+  private _list: HTMLUListElement;
+  private _message: HTMLElement;
+  private _total = 0;
+}
+
+/**
+ * Tells which prompts handed to the person are new since the last look: nothing at the first
+ * look (what already waited when Lab opened), then each handed-to-them prompt once.
+ */
+export class InboxNews {
+  /** The runs of this look whose handed-over prompt was not in the inbox at the last one. */
+  arrivals(runs: IRun[]): IRun[] {
+    const keys = new Map(runs.filter(r => assigneesOf(r).length).map(r => [promptKey(r), r]));
+    const fresh = this._seen === null ? [] : [...keys].filter(([k]) => !this._seen!.has(k)).map(([, r]) => r);
+    this._seen = new Set(keys.keys());
+    return fresh;
+  }
+
+  private _seen: Set<string> | null = null;
+}
+
+function promptKey(run: IRun): string {
+  return `${run.id}/${String(run.prompt?.id ?? '')}`;
+}
+
+/** A notification that `run` waits for the person, with a button that opens it. */
+export function notifyHandOff(run: IRun, open: OpenRun): void {
+  const title = run.title || run.action;
+  Notification.info(`“${title}” waits for you (started by ${run.user || 'someone'}).`, {
+    autoClose: NOTIFY_MS,
+    actions: [
+      {
+        label: 'Open',
+        caption: 'Open the run and answer it',
+        callback: () => open(run)
+      }
+    ]
+  });
+}
