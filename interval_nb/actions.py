@@ -18,17 +18,19 @@ import html
 import inspect
 import re
 import time
+import uuid
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal, overload
 
+from .cron import Schedule, parse_assignee
 from .errors import ActionDefinitionError, IntervalNBError
 from .runtime import registry
 from .runtime.context import User
 from .runtime.recording import Recording
 from .runtime.replay import rebuild
 from .runtime.run import ActionFunction, Run
-from .store import Store, configured_path, journal_in_kernel, journal_writer
+from .store import QueuedRun, Store, configured_path, journal_in_kernel, journal_writer
 
 SLUG_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,99}$")
 """What a slug may be: letters, digits, ``-`` and ``_``, at most 100 characters."""
@@ -42,6 +44,16 @@ def _access(access: Sequence[str] | None) -> tuple[str, ...] | None:
             'access must be a list of usernames and "group:<name>" entries, e.g. access=["alice", "group:ops"]'
         )
     return tuple(access)
+
+
+def _schedule(
+    cron: str | None, tz: str | None, assignee: str | Sequence[str] | None, catch_up: bool
+) -> Schedule | None:
+    if cron is None:
+        if tz is not None or assignee is not None:
+            raise ActionDefinitionError("schedule_tz and assignee need schedule='<cron>'")
+        return None
+    return Schedule.make(cron, tz=tz, assignee=assignee, catch_up=catch_up)
 
 
 def title_from_slug(name: str) -> str:
@@ -62,6 +74,7 @@ class Action:
         description: str | None,
         access: Sequence[str] | None = None,
         unlisted: bool = False,
+        schedule: Schedule | None = None,
     ) -> None:
         self.fn = fn
         self.slug = slug
@@ -71,6 +84,8 @@ class Action:
         """Who may run it through the server: usernames and ``"group:<name>"``; ``None`` = anyone."""
         self.unlisted = unlisted
         """Startable by slug but left out of launchers, the sidebar and ``GET actions``."""
+        self.schedule = schedule
+        """When the server fires it by itself (``schedule=`` of :meth:`Actions.action`)."""
         self.__doc__ = fn.__doc__
         self.__wrapped__ = fn
         self.registry: Actions | None = None
@@ -138,6 +153,10 @@ class Actions:
         slug: str | None = None,
         access: Sequence[str] | None = None,
         unlisted: bool = False,
+        schedule: str | None = None,
+        schedule_tz: str | None = None,
+        assignee: str | Sequence[str] | None = None,
+        catch_up: bool = True,
     ) -> Callable[[ActionFunction], Action]: ...
 
     def action(
@@ -150,6 +169,10 @@ class Actions:
         slug: str | None = None,
         access: Sequence[str] | None = None,
         unlisted: bool = False,
+        schedule: str | None = None,
+        schedule_tz: str | None = None,
+        assignee: str | Sequence[str] | None = None,
+        catch_up: bool = True,
     ) -> Action | Callable[[ActionFunction], Action]:
         """Register an ``async def f(io, ctx)`` as an action.
 
@@ -159,8 +182,15 @@ class Actions:
         the history of the action through the server extension (``None``: everyone).
         ``unlisted=True`` leaves it out of launchers, the Lab sidebar and ``GET actions``; it
         can still be started by slug (``ctx.redirect("slug")``, the API).
+
+        ``schedule="0 9 * * MON"`` (cron, read by ``croniter``) has the server fire the action
+        at each time, in ``schedule_tz`` (``"Europe/Paris"``) or the server's local zone: with
+        ``assignee`` (a user name, ``"group:NAME"`` or a list) it queues a run in their inbox,
+        without it starts one as the server's owner. ``catch_up=False`` skips a fire missed
+        while the server was down instead of running it once at start-up.
         """
         the_access = _access(access)
+        the_schedule = _schedule(schedule, schedule_tz, assignee, catch_up)
 
         def register(function: ActionFunction) -> Action:
             if isinstance(function, Action):
@@ -192,6 +222,7 @@ class Actions:
                 description=description if description is not None else inspect.getdoc(function),
                 access=the_access,
                 unlisted=unlisted,
+                schedule=the_schedule,
             )
             the_action.registry = self
             self._actions[the_slug] = the_action  # re-running a defining cell replaces it
@@ -209,6 +240,40 @@ class Actions:
             raise KeyError(
                 f"no action {slug!r}; registered: {', '.join(self._actions) or 'none'}"
             ) from None
+
+    def enqueue(
+        self,
+        slug: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        assignee: str | Sequence[str] | None = None,
+        user: User | str | None = None,
+    ) -> str:
+        """Queue a run of ``slug`` in the run history for someone to start; returns its id.
+
+        The run waits, held by no kernel, in the inbox of ``assignee`` (a user name,
+        ``"group:NAME"`` or a list; ``None``: whoever queued it, ``user`` or this kernel's
+        user) until one of them starts it through the server (``POST runs/{id}/start``).
+        """
+        action = self.get(slug)
+        if params is not None and not isinstance(params, Mapping):
+            raise ActionDefinitionError("params must be a mapping, e.g. params={'user_id': 42}")
+        queued = QueuedRun(
+            id=uuid.uuid4().hex[:12],
+            action=action.slug,
+            title=action.name,
+            user=User.coerce(user).username,
+            params=dict(params or {}),
+            access=action.access,
+            assignee=parse_assignee(assignee),
+            created=time.time(),
+        )
+        store = _history()
+        try:
+            store.enqueue(queued)
+        finally:
+            store.close()
+        return queued.id
 
     def __iter__(self) -> Iterator[Action]:
         return iter(self._actions.values())

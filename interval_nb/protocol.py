@@ -13,9 +13,19 @@ from typing import Any, Literal, TypedDict
 PROTOCOL_VERSION = "1"
 
 RunStatus = Literal[
-    "pending", "running", "awaiting_input", "completed", "failed", "cancelled", "interrupted"
+    "queued",
+    "pending",
+    "running",
+    "awaiting_input",
+    "completed",
+    "failed",
+    "cancelled",
+    "interrupted",
 ]
-"""The states of a run (docs/architecture.md, "Run states"): ``pending → running ⇄ awaiting_input → terminal``."""
+"""The states of a run (docs/architecture.md, "Run states"): ``pending → running ⇄ awaiting_input → terminal``.
+
+``queued``: a history row waiting for someone to start it (``POST runs/{id}/start``); no kernel
+holds it until then."""
 
 TERMINAL_STATUSES: frozenset[str] = frozenset({"completed", "failed", "cancelled", "interrupted"})
 
@@ -185,6 +195,19 @@ class RemoteOpen(TypedDict, total=False):
     """Also load the registries of the ``interval_nb.actions`` entry-point group."""
 
 
+class ScheduleInfo(TypedDict):
+    """When a scheduled action fires (``@actions.action(schedule=...)``, ``interval_nb.cron``).
+
+    ``tz`` ``None``: the server's local zone. ``assignee``: each fire queues a run for these
+    people (user names, ``group:NAME``); ``None``: it starts one as the server's owner.
+    """
+
+    cron: str
+    tz: str | None
+    assignee: list[str] | None
+    catch_up: bool
+
+
 class ActionInfo(TypedDict):
     """One action as listed to clients."""
 
@@ -195,6 +218,7 @@ class ActionInfo(TypedDict):
     registry: str
     unlisted: bool
     """Startable by slug but not listed (``interval_nb.compat`` actions with ``unlisted=True``)."""
+    schedule: ScheduleInfo | None
 
 
 class RegistryError(TypedDict):
@@ -233,7 +257,8 @@ class RemoteUser(TypedDict, total=False):
 class RemoteRequest(TypedDict, total=False):
     """A request to the kernel; which keys matter depends on ``type``.
 
-    ``start``: ``action``, ``params``, ``user``. ``answer``: ``run_id``, ``prompt_id``,
+    ``start``: ``action``, ``params``, ``user``, and ``run_id`` to give the run the id of a
+    queued run the server claimed. ``answer``: ``run_id``, ``prompt_id``,
     ``values``, ``choice``, ``by``. ``cancel``: ``run_id``, ``by``. ``state``: ``run_id``.
     ``query`` / ``search``: ``run_id`` plus the page's query fields. ``draft``: ``run_id``,
     ``prompt_id``, ``draft``. ``resume``: ``run_id`` (rebuild it from the history and replay

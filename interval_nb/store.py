@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import dataclasses
 import json
 import logging
 import os
@@ -57,6 +58,25 @@ SOURCES = ("notebook", "voila", "api")
 
 class StoreError(IntervalNBError):
     """The history store cannot be opened or is newer than this interval_nb."""
+
+
+@dataclasses.dataclass(frozen=True)
+class QueuedRun:
+    """A run waiting for someone to start it (:meth:`Store.enqueue`).
+
+    ``user`` queued it; ``assignee`` (user names and ``group:NAME``) may start it, or, when
+    ``None``, whoever queued it.
+    """
+
+    id: str
+    action: str
+    title: str
+    user: str
+    params: Mapping[str, Any]
+    access: Sequence[str] | None
+    assignee: Sequence[str] | None
+    created: float
+    source: str = "api"
 
 
 # -- schema ----------------------------------------------------------------------------------
@@ -104,7 +124,19 @@ def _v2(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN hibernated INTEGER NOT NULL DEFAULT 0")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+def _v3(db: sqlite3.Connection) -> None:
+    """Queued runs (who they wait for) and the last fire time of each scheduled action."""
+    db.execute("ALTER TABLE runs ADD COLUMN assignee TEXT")
+    db.execute(
+        """CREATE TABLE schedules (
+            action    TEXT PRIMARY KEY,
+            spec      TEXT NOT NULL,
+            last_fire REAL NOT NULL
+        )"""
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
 """``MIGRATIONS[i]`` takes the schema from version ``i`` to ``i + 1`` (``PRAGMA user_version``).
 
 Append a function to change the schema; never edit a released one. Migrations run inside one
@@ -340,6 +372,81 @@ class Store:
             rows = self._db.execute("SELECT id FROM runs WHERE hibernated = 1").fetchall()
         return [row["id"] for row in rows]
 
+    # -- queued runs and schedules ------------------------------------------------------
+    def enqueue(self, run: QueuedRun) -> None:
+        """Insert a run in status ``queued``: no kernel holds it, its journal is empty."""
+        with self._lock, self._transaction():
+            self._db.execute(
+                """INSERT INTO runs (id, action, title, status, user, params, created, updated,
+                       source, access, assignee)
+                   VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    run.id,
+                    run.action,
+                    run.title,
+                    run.user,
+                    _dumps(dict(run.params)),
+                    run.created,
+                    run.created,
+                    run.source,
+                    None if run.access is None else _dumps(list(run.access)),
+                    None if run.assignee is None else _dumps(list(run.assignee)),
+                ),
+            )
+
+    def claim_queued(self, run_id: str, user: str) -> bool:
+        """Take a queued run to start it as ``user``: true for exactly one caller."""
+        with self._lock, self._transaction():
+            cursor = self._db.execute(
+                "UPDATE runs SET status = 'running', user = ?, updated = ? "
+                "WHERE id = ? AND status = 'queued'",
+                (user, time.time(), run_id),
+            )
+            return bool(cursor.rowcount)
+
+    def cancel_queued(self, run_id: str, reason: str) -> bool:
+        """Cancel a run that is still queued (journaled ``cancelled``); false if it was not."""
+        now = time.time()
+        with self._lock, self._transaction():
+            cursor = self._db.execute(
+                "UPDATE runs SET status = 'cancelled', updated = ? "
+                "WHERE id = ? AND status = 'queued'",
+                (now, run_id),
+            )
+            if cursor.rowcount:
+                self._append(run_id, "cancelled", now, {"reason": reason})
+            return bool(cursor.rowcount)
+
+    def schedule_state(self, action: str) -> tuple[str, float] | None:
+        """The schedule ``action`` was last fired under and when (its cron time), if seen."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT spec, last_fire FROM schedules WHERE action = ?", (action,)
+            ).fetchone()
+        return None if row is None else (str(row["spec"]), float(row["last_fire"]))
+
+    def set_schedule(
+        self, action: str, spec: str, last_fire: float, expected: tuple[str, float] | None
+    ) -> bool:
+        """Compare-and-set the schedule state of ``action``: true for exactly one writer.
+
+        ``expected`` is the state read before (``None``: not seen yet); a state changed since
+        by another writer (a second server, an earlier pass) leaves it as it is.
+        """
+        with self._lock, self._transaction():
+            if expected is None:
+                cursor = self._db.execute(
+                    "INSERT OR IGNORE INTO schedules (action, spec, last_fire) VALUES (?, ?, ?)",
+                    (action, spec, last_fire),
+                )
+            else:
+                cursor = self._db.execute(
+                    "UPDATE schedules SET spec = ?, last_fire = ? "
+                    "WHERE action = ? AND spec = ? AND last_fire = ?",
+                    (spec, last_fire, action, *expected),
+                )
+            return bool(cursor.rowcount)
+
     def prune(self, finished_before: float) -> int:
         """Delete finished runs last updated before ``finished_before`` (a Unix time)."""
         with self._lock, self._transaction():
@@ -456,7 +563,7 @@ class _Transaction:
 def _run(row: sqlite3.Row) -> dict[str, Any]:
     run = dict(row)
     run["hibernated"] = bool(run.get("hibernated"))
-    for column in ("params", "prompt", "loading", "result", "error", "access"):
+    for column in ("params", "prompt", "loading", "result", "error", "access", "assignee"):
         run[column] = _loads(run[column])
     return run
 

@@ -11,6 +11,7 @@ def test_all_is_the_public_surface() -> None:
         "actions",
         "channels",
         "compat",
+        "cron",
         "errors",
         "io",
         "kernel_extension",

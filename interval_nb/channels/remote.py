@@ -20,6 +20,7 @@ import importlib.metadata
 import logging
 import os
 import platform
+import re
 import socket
 from collections.abc import Awaitable, Iterable, Mapping
 from typing import Any
@@ -49,6 +50,9 @@ from ._uploads import UploadError, decode_uploads
 log = logging.getLogger("interval_nb")
 
 ENTRY_POINT_GROUP = "interval_nb.actions"
+
+RUN_ID = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
+"""What a run id given with a start request may be (the server's run routes take the same)."""
 
 MAX_VALUES = 1000
 """An answer with more values than this is refused before it reaches the run."""
@@ -107,6 +111,7 @@ class Catalog:
                 "access": None if a.access is None else list(a.access),
                 "registry": self.sources[a.slug],
                 "unlisted": a.unlisted,
+                "schedule": None if a.schedule is None else a.schedule.info(),
             }
             for a in self.actions.values()
         ]
@@ -326,10 +331,17 @@ class RemoteChannel:
             if isinstance(username, str) and username
             else None
         )
+        run_id = data.get("run_id")
+        if run_id is not None and not (isinstance(run_id, str) and RUN_ID.match(run_id)):
+            raise _Refused("bad_request", "run_id must be the id of a queued run")
+        if run_id is not None and any(r.id == run_id for r in registry.recent_runs()):
+            raise _Refused("bad_request", f"run {run_id} already runs in this kernel")
         try:
             run = action.create_run(params, user=user)
         except ActionDefinitionError as exc:
             raise _Refused("bad_request", str(exc)) from None
+        if run_id is not None:  # a queued run the server claimed: it keeps its id
+            run.id = run_id
         self._launch(run)
         return {"ok": True, "run": snapshot(run)}
 

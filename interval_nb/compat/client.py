@@ -135,7 +135,8 @@ class Interval(Actions):
         self._notified: set[str] = set()
 
     # -- registering -----------------------------------------------------------------------
-    @overload
+    # interval-sdk's signatures, not Actions' (no schedule= keywords; an async enqueue).
+    @overload  # type: ignore[override]
     def action(self, handler_or_slug: Handler, /) -> Action: ...
 
     @overload
@@ -337,7 +338,7 @@ class Interval(Actions):
         if self.claim_notification(idempotency_key):
             run.add_notification(message, title)
 
-    async def enqueue(
+    async def enqueue(  # type: ignore[override]
         self,
         slug: str,
         assignee_email: str | None = None,

@@ -148,6 +148,34 @@ class StartHandler(ApiHandler):
         self.reply({"run": run}, 201)
 
 
+class QueueHandler(ApiHandler):
+    """``POST actions/{slug}/queue`` with ``{"params", "assignee"}``: 201 with the queued run."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, slug: str) -> None:
+        body = self.body()
+        params = body.get("params", {})
+        if params is None:
+            params = {}
+        if not isinstance(params, dict):
+            raise ApiError(400, "bad_request", "params must be a JSON object")
+        run = await self.service.queue(self.identity(), slug, params, body.get("assignee"))
+        self.set_header("Location", self.base_url.rstrip("/") + f"{PREFIX}/runs/{run['id']}")
+        self.reply({"run": run}, 201)
+
+
+class StartQueuedHandler(ApiHandler):
+    """``POST runs/{id}/start``: start a queued run as the caller (once it asks or ends)."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, run_id: str) -> None:
+        self.body()  # an empty body is fine; a malformed one is not
+        run = await self.service.start_queued(self.identity(), run_id, self.wait_time())
+        self.reply({"run": run})
+
+
 class RunsHandler(ApiHandler):
     """``GET runs?action=&status=&user=&limit=&offset=&waiting_for=me``: history, newest
     first, with total; ``waiting_for=me`` is the inbox (runs whose prompt is yours to answer)."""
@@ -340,10 +368,12 @@ def routes() -> list[tuple[str, type]]:
         (rf"{PREFIX}/me", MeHandler),
         (rf"{PREFIX}/actions", ActionsHandler),
         (rf"{PREFIX}/actions/{SLUG}/runs", StartHandler),
+        (rf"{PREFIX}/actions/{SLUG}/queue", QueueHandler),
         (rf"{PREFIX}/runs", RunsHandler),
         (rf"{PREFIX}/runs/{RUN}", RunHandler),
         (rf"{PREFIX}/runs/{RUN}/answer", AnswerHandler),
         (rf"{PREFIX}/runs/{RUN}/cancel", CancelHandler),
+        (rf"{PREFIX}/runs/{RUN}/start", StartQueuedHandler),
         (rf"{PREFIX}/runs/{RUN}/query", QueryHandler),
         (rf"{PREFIX}/runs/{RUN}/search", SearchHandler),
         (rf"{PREFIX}/runs/{RUN}/draft", DraftHandler),

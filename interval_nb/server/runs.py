@@ -224,6 +224,7 @@ class LiveRun:
             "source": self.source,
             "redirect": self.redirect,
             "hibernated": self.hibernated,
+            "assignee": None,
         }
         if detail:
             run["transcript"] = list(self.transcript)
@@ -250,6 +251,7 @@ def row_json(row: Mapping[str, Any], detail: Mapping[str, Any] | None = None) ->
         "source": row["source"],
         "redirect": None,
         "hibernated": bool(row.get("hibernated")),
+        "assignee": row.get("assignee") if row["status"] == "queued" else None,
     }
     if detail is not None:
         run.update({field: detail[field] for field in DETAIL})

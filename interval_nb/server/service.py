@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from ..protocol import TERMINAL_STATUSES, ActionInfo, RegistryError, RemoteRun
+from ..runtime.context import User
 from ..runtime.drafts import MAX_DRAFT_BYTES
 from ..store import Store, StoreError
 from .access import Identity, may_access, may_answer
@@ -33,11 +34,21 @@ from .events import Audit
 from .kernels import KernelPool
 from .link import KernelLink
 from .pages import page_payload, page_reply
+from .queue import check_starter, not_queued, queued_run
 from .runs import LOG_TAIL, LiveRun, iso, journal_detail, row_json
+from .schedules import Scheduler
 
 T = TypeVar("T")
 
-STATUSES = ("running", "awaiting_input", "completed", "failed", "cancelled", "interrupted")
+STATUSES = (
+    "queued",
+    "running",
+    "awaiting_input",
+    "completed",
+    "failed",
+    "cancelled",
+    "interrupted",
+)
 RECENT = 1000
 INBOX_SCAN = 5000
 """Waiting runs the inbox looks through (newest first) for the ones a person may answer."""
@@ -125,6 +136,8 @@ class RunService:
             wake_timeout=request_timeout,
             finished=self._finished,
         )
+        self.scheduler = Scheduler(self.store, self._fire, db=self._db, log=log)
+        """Fires scheduled actions from the watchdog; its ``clock`` is the seam tests move."""
 
     # -- lifecycle -----------------------------------------------------------------------
     def start_watchdog(self) -> None:
@@ -181,6 +194,8 @@ class RunService:
             try:
                 await self.pool.check()
                 await self.durable.hibernate_idle()
+                if self._catalog is not None:  # schedules fire once the catalog is known
+                    await self.scheduler.tick(self._catalog[0])
                 if time.monotonic() - last_sweep >= self.sweep_interval:
                     last_sweep = time.monotonic()
                     await self.sweep()
@@ -243,14 +258,15 @@ class RunService:
     async def actions(self, who: Identity) -> dict[str, Any]:
         """``GET actions``: the actions ``who`` may use, and registries that failed to load."""
         actions, errors = await self.catalog()
-        return {
-            "actions": [
-                {k: v for k, v in a.items() if k not in ("access", "unlisted")}
-                for a in actions
-                if may_access(a["access"], who) and not a.get("unlisted")
-            ],
-            "errors": errors,
-        }
+        await self.scheduler.observe(actions)
+        listed = []
+        for a in actions:
+            if may_access(a["access"], who) and not a.get("unlisted"):
+                item = {k: v for k, v in a.items() if k not in ("access", "unlisted")}
+                if a.get("schedule") is not None:
+                    item["next_fire"] = iso(self.scheduler.next_fire(a))
+                listed.append(item)
+        return {"actions": listed, "errors": errors}
 
     async def _action(self, slug: str, who: Identity, doing: str) -> ActionInfo:
         actions, _errors = await self.catalog()
@@ -274,12 +290,21 @@ class RunService:
     ) -> dict[str, Any]:
         """``POST actions/{slug}/runs``: start a run; returns once it asks or ends (or ``wait``)."""
         action = await self._action(slug, who, "start")
+        live = await self._launch(action, who, params)
+        await live.until(lambda r: r.status != "running", wait)
+        return live.to_json()
+
+    async def _launch(
+        self, action: ActionInfo, who: Identity, params: dict[str, Any], run_id: str = ""
+    ) -> LiveRun:
+        """Start a run of ``action`` as ``who`` in the actions kernel (``run_id``: the id of
+        a queued run this server claimed)."""
         link = await self.pool.for_run()
         self._remember(link)
+        request = {"type": "start", "action": action["slug"], "params": params}
+        request.update({"user": who.as_user(), **({"run_id": run_id} if run_id else {})})
         try:
-            reply = await link.request(
-                {"type": "start", "action": slug, "params": params, "user": who.as_user()}
-            )
+            reply = await link.request(request)
         except ApiError:
             await self.pool.release(link, "")
             raise
@@ -288,8 +313,62 @@ class RunService:
             raise _refusal(reply)
         live = self._track(reply["run"], link, action["access"])
         self._audit("start", who.username, live, status=live.status)
+        return live
+
+    # -- queued and scheduled runs -------------------------------------------------------
+    async def queue(
+        self, who: Identity, slug: str, params: dict[str, Any], assignee: Any
+    ) -> dict[str, Any]:
+        """``POST actions/{slug}/queue``: a run in status ``queued`` for ``assignee`` to start."""
+        action = await self._action(slug, who, "start")
+        return await self._enqueue(action, who, params, assignee)
+
+    async def _enqueue(
+        self, action: ActionInfo, who: Identity, params: dict[str, Any], assignee: Any
+    ) -> dict[str, Any]:
+        if self.store is None:
+            raise ApiError(
+                503, "store_unavailable", f"the run history {self.store_path} cannot be opened"
+            )
+        queued = queued_run(action, who, params, assignee)
+        await self._db(self.store.enqueue, queued)
+        self.audit.emit(
+            "start", who.username, slug=queued.action, run_id=queued.id, status="queued"
+        )
+        row = await self._db(self.store.get_run, queued.id)
+        assert row is not None
+        return row_json(row)
+
+    async def start_queued(self, who: Identity, run_id: str, wait: float) -> dict[str, Any]:
+        """``POST runs/{id}/start``: claim a queued run (at most once) and run it as ``who``."""
+        live, row = await self._find(run_id, who, "start")
+        if live is not None or row is None or row["status"] != "queued":
+            raise not_queued(live.status if live is not None else row["status"] if row else "")
+        check_starter(row, who, self.audit)
+        action = await self._action(row["action"], who, "start")
+        assert self.store is not None
+        if not await self._db(self.store.claim_queued, run_id, who.username):
+            latest = await self._db(self.store.get_run, run_id)
+            raise not_queued(latest["status"] if latest else "")
+        try:
+            live = await self._launch(action, who, dict(row["params"] or {}), run_id)
+        except ApiError as exc:
+            await self._db(self.store.mark_interrupted, [run_id], f"could not start: {exc.message}")
+            raise
         await live.until(lambda r: r.status != "running", wait)
         return live.to_json()
+
+    async def _fire(self, action: ActionInfo, when: float) -> None:
+        """A schedule fell due: queue a run for its assignee, or start one as the owner."""
+        schedule = action["schedule"]
+        assert schedule is not None
+        me = User.current()
+        owner = Identity(username=me.username, display_name=me.display_name)
+        self.log.info("interval_nb: scheduled run of %s for %s", action["slug"], iso(when))
+        if schedule["assignee"]:
+            await self._enqueue(action, owner, {}, schedule["assignee"])
+        else:
+            await self._launch(action, owner, {})
 
     def _track(self, snap: RemoteRun, link: KernelLink, access: list[str] | None) -> LiveRun:
         live = LiveRun(snap, link, access)
@@ -406,6 +485,10 @@ class RunService:
         if hibernated or (live is not None and live.waking):
             return await self.durable.wake(run_id, live, dict(row) if row else None)
         status = live.status if live is not None else row["status"] if row else "unknown"
+        if status == "queued":
+            raise ApiError(
+                409, "not_waiting", "the run is queued: start it first (POST runs/{id}/start)"
+            )
         if status in TERMINAL_STATUSES:
             raise ApiError(409, "not_waiting", f"the run has ended ({status})", status=status)
         raise ApiError(
@@ -478,6 +561,12 @@ class RunService:
     async def cancel(self, who: Identity, run_id: str, wait: float) -> dict[str, Any]:
         """``POST runs/{id}/cancel``: 200 with the run (``cancelled``), 409 if it had ended."""
         live, row = await self._find(run_id, who, "cancel")
+        if live is None and row is not None and row["status"] == "queued":
+            assert self.store is not None
+            if await self._db(self.store.cancel_queued, run_id, f"cancelled by {who.username}"):
+                self.audit.emit("cancel", who.username, slug=row["action"], run_id=run_id)
+                return await self.get(who, run_id)
+            live, row = await self._find(run_id, who, "cancel")  # started meanwhile
         live, link = await self._awake(run_id, live, row)
         reply = await link.request({"type": "cancel", "run_id": run_id, "by": who.username})
         if not reply.get("ok"):
@@ -574,26 +663,29 @@ class RunService:
     async def _inbox(
         self, who: Identity, *, action: str | None, user: str | None, limit: int, offset: int
     ) -> dict[str, Any]:
-        """Waiting runs whose prompt is ``who``'s: assigned to them or a group of theirs, or
-        unassigned in a run they started."""
+        """Waiting runs whose prompt is ``who``'s (assigned to them or a group of theirs, or
+        unassigned in a run they started) and queued runs they may start, newest first."""
         assert self.store is not None
-        rows, _total = await self._db(
-            functools.partial(
-                self.store.list_runs,
-                action=action,
-                status="awaiting_input",
-                user=user,
-                principals=who.principals,
-                limit=INBOX_SCAN,
-                offset=0,
-            )
-        )
         mine = []
-        for row in rows:
-            live = self.runs.get(row["id"])
-            run = live.to_json(detail=False) if live is not None else row_json(row)
-            if run["status"] == "awaiting_input" and may_answer(run["prompt"], run["user"], who):
-                mine.append(run)
+        for status in ("awaiting_input", "queued"):
+            rows, _total = await self._db(
+                functools.partial(
+                    self.store.list_runs,
+                    action=action,
+                    status=status,
+                    user=user,
+                    principals=who.principals,
+                    limit=INBOX_SCAN,
+                    offset=0,
+                )
+            )
+            for row in rows:
+                live = self.runs.get(row["id"])
+                run = live.to_json(detail=False) if live is not None else row_json(row)
+                waits_for = {"assignees": row["assignee"]} if status == "queued" else run["prompt"]
+                if run["status"] == status and may_answer(waits_for, run["user"], who):
+                    mine.append(run)
+        mine.sort(key=lambda r: r["created"] or "", reverse=True)
         page = mine[offset : offset + limit]
         return {"runs": page, "total": len(mine), "limit": limit, "offset": offset}
 

@@ -23,6 +23,7 @@ export interface IRegistryError {
 
 /** The statuses a run goes through (docs/architecture.md, "Run states"). */
 export type RunStatus =
+  | 'queued'
   | 'pending'
   | 'running'
   | 'awaiting_input'

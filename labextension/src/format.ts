@@ -4,6 +4,7 @@
 
 /** How a status reads to a person. */
 export const STATUS_LABEL: Record<string, string> = {
+  queued: 'Queued',
   pending: 'Starting',
   running: 'Running',
   awaiting_input: 'Waiting for input',

@@ -209,7 +209,7 @@ TS_DRIFT = [
     ("  attempt: number;\n  draft?:", "  attempt: number;\n  draft:", "PromptSpec.draft: optional"),
     ("  kernel: KernelInfo;", "  kernel: KernelInfo;\n  uptime: number;", "RemoteHello.uptime: missing in protocol.py"),
     ("  items_completed: number;", "  items_completed: number | null;", "LoadingState.items_completed: protocol.ts says"),
-    ("| 'completed' | 'failed'", "| 'completed' | 'done' | 'failed'", "RunStatus: protocol.ts says"),
+    ("  | 'completed'\n  | 'failed'", "  | 'completed'\n  | 'done'\n  | 'failed'", "RunStatus: protocol.ts says"),
     ("  type: 'cancel';", "  type: 'stop';", "CancelMessage.type: protocol.ts says"),
     ("export const PROTOCOL_VERSION = '1';", "export const PROTOCOL_VERSION = '2';", "PROTOCOL_VERSION"),
     ("['completed', 'failed', 'cancelled', 'interrupted']", "['completed', 'failed', 'cancelled']", "TERMINAL_STATUSES"),

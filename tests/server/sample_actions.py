@@ -147,3 +147,10 @@ async def approval(io: Any, ctx: Any) -> dict[str, Any]:
     approved = await io.confirm(f"Approve {amount}?").assign_to("group:ops")
     note = await io.input.text("Note")
     return {"amount": amount, "approved": approved, "note": note}
+
+
+@actions.action(schedule="0 9 * * MON", schedule_tz="Europe/Paris", assignee="group:ops")
+async def weekly_report(io: Any, ctx: Any) -> str:
+    """Scheduled: every Monday at 9 in Paris, a run waits in ops' inbox to be started."""
+    sent = await io.confirm("Send the weekly report?")
+    return "sent" if sent else "skipped"

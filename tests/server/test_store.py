@@ -22,7 +22,7 @@ from .helpers import stored_row
 
 def test_a_new_store_is_created_in_wal_mode_at_the_current_schema(tmp_path: Path) -> None:
     store = Store(tmp_path / "deep" / "runs.sqlite")
-    assert store.version == store_module.schema_version() == 2
+    assert store.version == store_module.schema_version() == 3
     db = sqlite3.connect(tmp_path / "deep" / "runs.sqlite")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
@@ -34,12 +34,12 @@ def test_an_older_schema_is_migrated_and_a_newer_one_refused(
     path = tmp_path / "runs.sqlite"
     Store(path).close()
 
-    def v3(db: sqlite3.Connection) -> None:
+    def v4(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE runs ADD COLUMN note TEXT")
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, v3])
+    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, v4])
     store = Store(path)
-    assert store.version == 3
+    assert store.version == 4
     store.write([stored_row("r1")], [])
     assert "note" in store.get_run("r1")  # type: ignore[operator]
     store.close()
@@ -120,7 +120,9 @@ def test_a_version_1_history_gains_hibernation_and_keeps_its_runs(tmp_path: Path
     db.close()
     store = Store(path)
     store.write([stored_row("old", status="awaiting_input")], [])
-    assert store.version == 2 and store.get_run("old")["hibernated"] is False  # type: ignore[index]
+    row = store.get_run("old")
+    assert store.version == 3 and row is not None
+    assert row["hibernated"] is False and row["assignee"] is None
     store.close()
 
 

@@ -7,6 +7,7 @@ import { RunModel } from './messages';
 import { RunStatus, TERMINAL_STATUSES } from './protocol';
 
 const STATUS_TEXT: Record<RunStatus, string> = {
+  queued: 'Queued',
   pending: 'Starting…',
   running: 'Running…',
   awaiting_input: 'Waiting for input',

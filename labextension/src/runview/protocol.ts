@@ -12,7 +12,15 @@
 export const PROTOCOL_VERSION = '1';
 
 /** The states of a run: `pending → running ⇄ awaiting_input → terminal`. */
-export type RunStatus = 'pending' | 'running' | 'awaiting_input' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+export type RunStatus =
+  | 'queued'
+  | 'pending'
+  | 'running'
+  | 'awaiting_input'
+  | 'completed'
+  | 'failed'
+  | 'cancelled'
+  | 'interrupted';
 
 /** The states a run never leaves. */
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted'];
@@ -140,6 +148,14 @@ export interface RemoteOpen {
   entry_points?: boolean;
 }
 
+/** When a scheduled action fires (`tz` null: the server's zone; `assignee` null: it starts). */
+export interface ScheduleInfo {
+  cron: string;
+  tz: string | null;
+  assignee: string[] | null;
+  catch_up: boolean;
+}
+
 /** One action as listed to clients. */
 export interface ActionInfo {
   slug: string;
@@ -148,6 +164,7 @@ export interface ActionInfo {
   access: string[] | null;
   registry: string;
   unlisted: boolean;
+  schedule: ScheduleInfo | null;
 }
 
 /** A registry that could not be loaded, and why. */
