@@ -154,3 +154,9 @@ async def weekly_report(io: Any, ctx: Any) -> str:
     """Scheduled: every Monday at 9 in Paris, a run waits in ops' inbox to be started."""
     sent = await io.confirm("Send the weekly report?")
     return "sent" if sent else "skipped"
+
+
+@actions.action(schedule="0 3 * * *")
+async def nightly(io: Any, ctx: Any) -> str:
+    """Scheduled without an assignee: the server starts it as its owner every night at 3."""
+    return f"cleaned up for {ctx.user.username}"

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from interval_nb import store as store_module
+from interval_nb.runtime.context import User
 
 from .helpers import Api
 from .test_api import answer
@@ -149,7 +150,8 @@ async def test_a_due_schedule_queues_a_run_in_the_assignees_inbox(
     assert next(a for a in listing["actions"] if a["slug"] == "greet")["schedule"] is None
     assert await inbox(api, "carol-token") == []
 
-    due = next_fire.timestamp() + 1
+    nightly = next(a for a in listing["actions"] if a["slug"] == "nightly")
+    due = max(next_fire, dt.datetime.fromisoformat(nightly["next_fire"])).timestamp() + 1
     service.scheduler.clock = lambda: due  # the watchdog's next pass finds it due
     for _ in range(300):  # the watchdog passes every 0.2 s (kernel_check_interval)
         waiting = await inbox(api, "carol-token")
@@ -167,3 +169,14 @@ async def test_a_due_schedule_queues_a_run_in_the_assignees_inbox(
     status, listing = await api("GET", "actions")
     weekly = next(a for a in listing["actions"] if a["slug"] == "weekly_report")
     assert dt.datetime.fromisoformat(weekly["next_fire"]) == next_fire + dt.timedelta(days=7)
+
+    # nightly (3:00 every day, no assignee) fell due too: the server started it as its owner.
+    for _ in range(300):
+        status, page = await api("GET", "runs", params={"action": "nightly"})
+        if page["runs"] and page["runs"][0]["status"] == "completed":
+            break
+        await asyncio.sleep(0.05)
+    owner = User.current().username
+    assert [(r["status"], r["user"]) for r in page["runs"]] == [("completed", owner)]
+    status, body = await api("GET", "runs", page["runs"][0]["id"])
+    assert body["run"]["result"] == f"cleaned up for {owner}"
