@@ -181,6 +181,7 @@ RemoteRequestType = Literal[
     "ping",
     "resume",
     "hibernate",
+    "follow",
 ]
 
 
@@ -263,7 +264,8 @@ class RemoteRequest(TypedDict, total=False):
     ``query`` / ``search``: ``run_id`` plus the page's query fields. ``draft``: ``run_id``,
     ``prompt_id``, ``draft``. ``resume``: ``run_id`` (rebuild it from the history and replay
     it in this kernel). ``hibernate``: ``run_id`` (let the waiting run go; its journal keeps
-    it). ``list`` and ``ping``: nothing else.
+    it). ``follow``: ``run_id`` (report a run this kernel shows elsewhere, e.g. in a notebook,
+    to this client from now on). ``list`` and ``ping``: nothing else.
     """
 
     type: RemoteRequestType

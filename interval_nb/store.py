@@ -616,6 +616,10 @@ class JournalWriter:
         """Record where ``run_id`` was started from (``"api"`` for the remote channel)."""
         self._sources[run_id] = source
 
+    def forget(self, run_id: str) -> None:
+        """This process let ``run_id`` go unfinished (it hibernated): drop what it kept of it."""
+        self._sources.pop(run_id, None)
+
     def __call__(self, run: Run, entry: dict[str, Any]) -> None:
         self._buffer.append((run, len(run.journal) - 1, entry))
         if self._scheduled is not None:

@@ -272,6 +272,8 @@ class RemoteChannel:
                 self._reply(request_id, self._resume(data))
             elif kind == "hibernate":
                 self._reply(request_id, self._hibernate(self._find(data)))
+            elif kind == "follow":
+                self._reply(request_id, self._follow(self._find_live(data)))
             else:
                 self._fail(request_id, "bad_request", f"unknown request type {str(kind)[:40]!r}")
         except _Refused as refused:
@@ -354,21 +356,28 @@ class RemoteChannel:
             raise _Refused("bad_request", "run_id must be a string")
         live = next((r for r in registry.live_runs() if r.id == run_id), None)
         if live is not None:  # still here (a new client after a server restart): adopt it
-            if live.id not in self.runs:
-                self.runs[live.id] = live
-                self._sent[live.id] = (
-                    len(live.logs),
-                    len(live.notifications),
-                    len(live.transcript),
-                )
-                live.subscribe(self._on_change)
-            return {"ok": True, "run": snapshot(live)}
+            return self._follow(live)
         try:
             recording, _status = stored_recording(run_id)
         except IntervalNBError as exc:
             raise _Refused("not_found", str(exc)) from None
         run = rebuild(recording, self.catalog.actions.get(recording.slug))
         self._launch(run)
+        return {"ok": True, "run": snapshot(run)}
+
+    def _find_live(self, data: Mapping[str, Any]) -> Run:
+        run = self._find(data)
+        if run.done:
+            raise _Refused("not_waiting", f"run {run.id} has ended ({run.status})")
+        return run
+
+    def _follow(self, run: Run) -> RemoteReply:
+        """Report a run shown elsewhere in this kernel (a notebook's, a page's) to this client
+        from now on, so the client can answer it; returns it as it is now."""
+        if run.id not in self.runs:
+            self.runs[run.id] = run
+            self._sent[run.id] = (len(run.logs), len(run.notifications), len(run.transcript))
+            run.subscribe(self._on_change)
         return {"ok": True, "run": snapshot(run)}
 
     def _hibernate(self, run: Run) -> RemoteReply:
@@ -384,6 +393,8 @@ class RemoteChannel:
         self.runs.pop(run.id, None)
         self._sent.pop(run.id, None)
         run.drop()
+        if writer is not None:
+            writer.forget(run.id)
         return {"ok": True}
 
     def _launch(self, run: Run) -> None:

@@ -74,6 +74,7 @@ class Durability:
         ]
         for live in waiting:
             live.waking = False
+            live.transition = asyncio.get_running_loop().create_future()
             live.hibernate()
         return waiting, [live for live in lives if live not in waiting]
 
@@ -83,18 +84,24 @@ class Durability:
         A run whose journal cannot rebuild it (past a secret or a file) is ``interrupted``
         instead, saying why, rather than shown waiting on a prompt no answer could continue.
         """
-        if self.store is None:
-            return
         for live in hibernated:
-            blocked = await self._blocker(live.id)
-            if blocked is None:
-                await self.db(self.store.hibernate, [live.id], reason)
-            else:
-                why = f"{reason}, and the run cannot be rebuilt: {blocked}"
-                live.hibernated = False
-                live.interrupt(why)
-                await self.db(self.store.mark_interrupted, [live.id], why)
-            self._forget_if_unwatched(live)
+            try:
+                if self.store is not None:
+                    await self._write_sleep(live, reason)
+                self._forget_if_unwatched(live)
+            finally:
+                _settle(live)
+
+    async def _write_sleep(self, live: LiveRun, reason: str) -> None:
+        assert self.store is not None
+        blocked = await self._blocker(live.id)
+        if blocked is None:
+            await self.db(self.store.hibernate, [live.id], reason)
+            return
+        why = f"{reason}, and the run cannot be rebuilt: {blocked}"
+        live.hibernated = False
+        live.interrupt(why)
+        await self.db(self.store.mark_interrupted, [live.id], why)
 
     async def _blocker(self, run_id: str) -> str | None:
         """Why the run's journal in the history cannot rebuild it (``None``: it can)."""
@@ -124,18 +131,23 @@ class Durability:
 
     async def _hibernate(self, live: LiveRun, link: KernelLink) -> None:
         assert self.store is not None
+        live.transition = asyncio.get_running_loop().create_future()
         try:
-            reply = await link.request({"type": "hibernate", "run_id": live.id})
-        except ApiError:
-            return  # the kernel is busy or gone: the next pass (or the loss) handles it
-        if not reply.get("ok"):
-            if reply.get("code") == "not_replayable":  # past a secret or a file: keep it
-                self._stay_awake.add(live.id)
-            return  # or it stopped waiting meanwhile
-        live.hibernate()
-        await self.db(self.store.hibernate, [live.id], f"waited over {self.hibernate_after:g} s")
-        self._forget_if_unwatched(live)
-        await self.pool.release(link, live.id)
+            try:
+                reply = await link.request({"type": "hibernate", "run_id": live.id})
+            except ApiError:
+                return  # the kernel is busy or gone: the next pass (or the loss) handles it
+            if not reply.get("ok"):
+                if reply.get("code") == "not_replayable":  # past a secret or a file: keep it
+                    self._stay_awake.add(live.id)
+                return  # or it stopped waiting meanwhile
+            reason = f"waited over {self.hibernate_after:g} s"
+            await self.db(self.store.hibernate, [live.id], reason)
+            live.hibernate()  # after the history says so: a wake can claim it from now on
+            self._forget_if_unwatched(live)
+            await self.pool.release(link, live.id)
+        finally:
+            _settle(live)
 
     def _forget_if_unwatched(self, live: LiveRun) -> None:
         """A hibernated run nobody follows lives only in the history."""
@@ -173,6 +185,7 @@ class Durability:
             )
         if live is None:
             live = await self._from_history(run_id, row)
+        self.runs[run_id] = live  # (forgotten when it went to sleep with nobody following)
         link = await self.pool.for_run()
         link.runs.add(run_id)
         live.rebind(link)
@@ -214,3 +227,10 @@ class Durability:
         if not state.get("ok"):
             raise ApiError(500, "wake_failed", str(state.get("message")))
         live.woke(state["run"])
+
+
+def _settle(live: LiveRun) -> None:
+    """The run's transition to sleep is over: requests waiting for it go on."""
+    transition, live.transition = live.transition, None
+    if transition is not None and not transition.done():
+        transition.set_result(None)

@@ -80,7 +80,7 @@ class GuestKernels:
             request_timeout=self.request_timeout,
         )
         try:
-            await link.connect(OPEN_DATA, self.connect_timeout)
+            await link.connect(OPEN_DATA, self.connect_timeout, load_extension=True)
         except ApiError:
             await link.close()
             raise

@@ -34,6 +34,12 @@ from ..kernel_extension import EXTENSION
 from ..protocol import REMOTE_TARGET, RemoteHello
 from .errors import ApiError
 
+LOAD_EXTENSION = (
+    "__import__('interval_nb.kernel_extension', fromlist=['load_ipython_extension'])"
+    ".load_ipython_extension()"
+)
+"""Loads the kernel extension silently and idempotently (``%load_ext`` prints when loaded)."""
+
 UpdateHandler = Callable[["KernelLink", dict[str, Any]], None]
 
 POLL = 0.5
@@ -126,8 +132,15 @@ class KernelLink:
         self._stopping = False
 
     # -- connecting --------------------------------------------------------------------
-    async def connect(self, open_data: Mapping[str, Any], timeout: float) -> RemoteHello:
-        """Open the client and the comm; returns the kernel's hello (actions and errors)."""
+    async def connect(
+        self, open_data: Mapping[str, Any], timeout: float, *, load_extension: bool = False
+    ) -> RemoteHello:
+        """Open the client and the comm; returns the kernel's hello (actions and errors).
+
+        ``load_extension``: load the kernel extension (it registers the comm target) before
+        opening the comm, rather than after a refusal: a refused comm is closed on IOPub, which
+        every frontend of a kernel shared with a notebook would report as an unknown comm.
+        """
         deadline = time.monotonic() + timeout
         kernel = self.kernel = self.manager.get_kernel(self.kernel_id)
         self.pid = kernel_pid(kernel)
@@ -143,6 +156,8 @@ class KernelLink:
             asyncio.create_task(self._read("shell", self._on_shell)),
         ]
         await self._wait_for_iopub(deadline)
+        if load_extension:
+            await self._execute(LOAD_EXTENSION, deadline)
         self._send_shell("comm_open", self._open_content(open_data))
         if not await self._wait_hello(deadline, refused_ok=True):
             # The target is missing (a gateway kernel started without our argv): load the

@@ -79,6 +79,9 @@ class LiveRun:
         a run of a kernel it manages (such a run cannot hibernate: its action is that kernel's)."""
         self.hibernated = link is None
         self.waking = False
+        self.transition: asyncio.Future[None] | None = None
+        """Set while the run is going to sleep (its kernel letting go, the history being
+        written): a request that needs the run waits for it before waking it."""
         self.replay_status = ""
         self.listeners: set[Listener] = set()
         self._changed = asyncio.Event()
@@ -223,6 +226,7 @@ class LiveRun:
             "error": self.error,
             "source": self.source,
             "redirect": self.redirect,
+            "answerable": not self.done,
             "hibernated": self.hibernated,
             "assignee": None,
         }
@@ -251,6 +255,7 @@ def row_json(row: Mapping[str, Any], detail: Mapping[str, Any] | None = None) ->
         "source": row["source"],
         "redirect": None,
         "hibernated": bool(row.get("hibernated")),
+        "answerable": row["source"] == "api" and row["status"] == "awaiting_input",
         "assignee": row.get("assignee") if row["status"] == "queued" else None,
     }
     if detail is not None:

@@ -31,6 +31,7 @@ from .access import Identity, may_access, may_answer
 from .durable import Durability
 from .errors import ApiError
 from .events import Audit
+from .guests import GuestKernels
 from .kernels import KernelPool
 from .link import KernelLink
 from .pages import page_payload, page_reply
@@ -138,6 +139,14 @@ class RunService:
         )
         self.scheduler = Scheduler(self.store, self._fire, db=self._db, log=log)
         """Fires scheduled actions from the watchdog; its ``clock`` is the seam tests move."""
+        self.guests = GuestKernels(
+            kernel_manager,
+            log=log,
+            on_update=self._on_update,
+            on_dead=self._on_dead,
+            request_timeout=request_timeout,
+            connect_timeout=start_timeout,
+        )
 
     # -- lifecycle -----------------------------------------------------------------------
     def start_watchdog(self) -> None:
@@ -183,6 +192,7 @@ class RunService:
             await self._db(self.store.mark_interrupted, unfinished, "the server stopped")
         if self._tasks:  # e.g. kernels being shut down: cancelling those midway breaks them
             await asyncio.wait(list(self._tasks), timeout=10)
+        await self.guests.close()
         await self.pool.shutdown()
         self._executor.shutdown(wait=True)
         if self.store is not None:
@@ -193,6 +203,7 @@ class RunService:
         while True:
             try:
                 await self.pool.check()
+                await self.guests.check()
                 await self.durable.hibernate_idle()
                 if self._catalog is not None:  # schedules fire once the catalog is known
                     await self.scheduler.tick(self._catalog[0])
@@ -370,8 +381,14 @@ class RunService:
         else:
             await self._launch(action, owner, {})
 
-    def _track(self, snap: RemoteRun, link: KernelLink, access: list[str] | None) -> LiveRun:
-        live = LiveRun(snap, link, access)
+    def _track(
+        self,
+        snap: RemoteRun,
+        link: KernelLink,
+        access: list[str] | None,
+        source: str = "api",
+    ) -> LiveRun:
+        live = LiveRun(snap, link, access, source)
         self.runs[live.id] = live
         link.runs.add(live.id)
         for update in self._early.pop(live.id, []):
@@ -450,7 +467,10 @@ class RunService:
         if live is not None:
             return live.to_json()
         assert row is not None
-        return await self._stored(row)
+        state = await self._stored(row)
+        if self._is_guest(row):  # a notebook's run this server can answer through its kernel
+            state["answerable"] = True
+        return state
 
     async def _stored(self, row: Mapping[str, Any]) -> dict[str, Any]:
         """A stored run with the detail fields rebuilt from its journal."""
@@ -458,6 +478,29 @@ class RunService:
         if self.store is not None:
             events = await self._db(self.store.view_events, row["id"], LOG_TAIL)
         return row_json(row, journal_detail(row["id"], events))
+
+    def _is_guest(self, row: Mapping[str, Any]) -> bool:
+        """A waiting run shown in a notebook or page whose kernel this server manages."""
+        return (
+            row["status"] == "awaiting_input"
+            and row["source"] != "api"
+            and self.guests.manages(row["kernel_id"])
+        )
+
+    async def _follow_guest(self, row: Mapping[str, Any]) -> tuple[LiveRun, KernelLink]:
+        """Answer a notebook's (or page's) run through its own kernel: follow it from now on."""
+        link = await self.guests.link(row["kernel_id"])
+        reply = await link.request({"type": "follow", "run_id": row["id"]})
+        if not reply.get("ok"):
+            raise ApiError(
+                409,
+                "not_waiting",
+                f"the run is no longer waiting in its kernel ({reply.get('message')})",
+            )
+        live = self._track(reply["run"], link, row["access"], row["source"])
+        if live.done:
+            raise ApiError(409, "not_waiting", f"the run has ended ({live.status})")
+        return live, link
 
     def _check_assignee(
         self, live: LiveRun | None, row: Mapping[str, Any] | None, who: Identity
@@ -478,12 +521,16 @@ class RunService:
         self, run_id: str, live: LiveRun | None, row: Mapping[str, Any] | None
     ) -> tuple[LiveRun, KernelLink]:
         """The waiting run in its kernel: woken by replay if it hibernates, else 409."""
+        if live is not None and live.transition is not None:  # going to sleep: let it finish
+            await asyncio.shield(live.transition)
         link = live.link if live is not None else None
         if live is not None and not live.done and not live.waking and link and link.alive:
             return live, link
         hibernated = live.hibernated if live is not None else bool(row and row["hibernated"])
         if hibernated or (live is not None and live.waking):
             return await self.durable.wake(run_id, live, dict(row) if row else None)
+        if live is None and row is not None and self._is_guest(row):
+            return await self._follow_guest(row)
         status = live.status if live is not None else row["status"] if row else "unknown"
         if status == "queued":
             raise ApiError(
@@ -709,6 +756,12 @@ class RunService:
         state = await self._stored(row)
         if row["hibernated"]:  # followed here, so the page sees it wake and go on
             live = self.durable.follow(dict(row), state)
+            return live.to_json(), live
+        if self._is_guest(row):  # a notebook's run: followed through its kernel from now on
+            try:
+                live, _link = await self._follow_guest(row)
+            except ApiError:  # its kernel is busy or gone: the page shows what the history has
+                return state, None
             return live.to_json(), live
         return state, None
 

@@ -58,6 +58,8 @@ export interface IRun {
   redirect: { action: string; run_id: string } | null;
   /** Waiting with no kernel holding it (its journal does): the next answer wakes it by replay. */
   hibernated?: boolean;
+  /** Whether this server can take an answer to it now (a notebook's run: when it runs its kernel). */
+  answerable?: boolean;
   transcript?: unknown[];
   logs?: string[];
   notifications?: unknown[];

@@ -65,9 +65,13 @@ export class RunModel {
     return waitingFor(this._run?.prompt ?? null, this._viewer);
   }
 
-  /** Whether the run is answered elsewhere (a notebook or a Voilà page). */
+  /**
+   * Whether the run can only be answered where it is shown: a notebook or Voilà page whose
+   * kernel this server does not run (the server answers the others through their kernel).
+   */
   get isElsewhere(): boolean {
-    return !!this._run && this._run.source !== 'api' && !TERMINAL.has(this._run.status);
+    const run = this._run;
+    return !!run && run.source !== 'api' && !TERMINAL.has(run.status) && !run.answerable;
   }
 
   /** Emitted after every change of the run (status, prompt, progress, logs…). */

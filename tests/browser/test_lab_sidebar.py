@@ -278,7 +278,7 @@ def test_waiting_run_reattaches_from_history(
     assert [e for e in console_errors if "status of 422" not in e] == []
 
 
-def test_a_notebook_run_is_in_the_history_and_followed_read_only(
+def test_a_notebook_run_is_answered_from_its_lab_tab_and_the_notebook_follows(
     lab: Server, page: Page, artefacts: Path, console_errors: Any
 ) -> None:
     page.set_viewport_size({"width": 1400, "height": 900})
@@ -300,16 +300,23 @@ def test_a_notebook_run_is_in_the_history_and_followed_read_only(
     # the notebook's kernel journals to the same history: the run is listed, from a notebook
     item = show_interval_sidebar(page).locator(".inb-sb-run[data-status='awaiting_input']")
     expect(item).to_contain_text("in a notebook", timeout=20_000)
-    requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url) if "/interval/api/runs/" in r.url else None)
+    run_item = page.locator(f".inb-sb-run[data-run-id='{item.get_attribute('data-run-id')}']")
     item.click()
     panel = page.locator(".inb-panel:visible")
-    expect(panel.locator(".inb-panel-notice")).to_contain_text("answer it where it is shown")
-    expect(panel.locator(".inb-rv")).to_contain_text("Waiting for input")
-    expect(panel.locator(".inb-rv form, .inb-rv input")).to_have_count(0)  # nothing to answer here
-    expect(panel.get_by_role("button", name="Cancel")).to_be_hidden()
-    expect(panel.locator(".inb-timeline")).to_contain_text("bo@example.com")  # details open
-    page.wait_for_timeout(3_000)
-    assert len(requests) <= 4, requests  # re-read every few seconds, not in a loop
+    # This server runs the notebook's kernel, so the tab answers the run through it ...
+    view = panel.locator(".inb-rv")
+    rows = view.locator("table tbody tr")
+    expect(rows).to_have_count(10, timeout=20_000)
+    expect(panel.locator(".inb-panel-notice")).to_be_hidden()
+    rows.nth(0).locator("input[type=checkbox]").check()
+    view.get_by_role("button", name="Submit").click()
+    expect(view.locator("[data-confirm='no']")).to_be_visible(timeout=20_000)
+    expect(view).to_contain_text("Refund 1 charges")
+    # ... and the notebook's own view moved with it: answer the next prompt there.
+    expect(notebook_view.locator("[data-confirm='no']")).to_have_count(1, timeout=20_000)
+    page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="refund.ipynb").click()
+    notebook_view.locator("[data-confirm='no']").click()
+    expect(notebook_view.locator(".inb-rv-result")).to_be_visible(timeout=20_000)
+    expect(run_item).to_have_attribute("data-status", "completed", timeout=20_000)
     page.screenshot(path=str(artefacts / "lab-sidebar-6-notebook-run.png"))
     assert console_errors == []

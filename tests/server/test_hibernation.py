@@ -10,9 +10,13 @@ import asyncio
 import json
 import os
 import signal
+import threading
 from typing import Any
 
 import pytest
+
+from interval_nb.server.service import RunService
+from interval_nb.store import Store
 
 from .helpers import Api
 from .test_api import answer, start
@@ -150,3 +154,40 @@ async def test_a_run_past_a_secret_is_interrupted_with_its_kernel_saying_why(
     message = ended["error"]["message"]
     assert message.startswith("the kernel died") and "cannot be rebuilt" in message
     assert "secret" in message
+
+
+@pytest.mark.parametrize("interval_config", [SLEEPY])
+async def test_an_answer_arriving_while_the_run_goes_to_sleep_wakes_it(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Hold the history write of the hibernation until the answer is on its way.
+    writing, go_on = threading.Event(), threading.Event()
+    original = Store.hibernate
+
+    def slow_hibernate(store: Store, run_ids: Any, reason: str) -> list[str]:
+        writing.set()
+        go_on.wait(30)
+        return original(store, run_ids, reason)
+
+    monkeypatch.setattr(Store, "hibernate", slow_hibernate)
+    # ... and see the answer reach the service (it checks the assignees, then finds the run).
+    arrived = asyncio.Event()
+    check = RunService._check_assignee
+
+    def seen(service: RunService, *args: Any) -> None:
+        arrived.set()
+        check(service, *args)
+
+    monkeypatch.setattr(RunService, "_check_assignee", seen)
+    run = await start(api, "greet")
+    while not writing.is_set():
+        await asyncio.sleep(0.02)
+    answering = asyncio.ensure_future(answer(api, run, ["Ada"]))
+    await arrived.wait()  # the kernel has let the run go; the history is not written yet
+    go_on.set()
+    status, body = await answering
+    assert status == 200 and body["run"]["status"] == "completed", body
+    assert body["run"]["result"].startswith("Hello, Ada!")
+    _, journal = await api("GET", "runs", run["id"], "events")
+    events = [e["event"] for e in journal["events"]]
+    assert events[-5:] == ["hibernated", "resumed", "replayed", "answered", "completed"], events

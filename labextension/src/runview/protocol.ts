@@ -138,7 +138,8 @@ export type RemoteRequestType =
   | 'list'
   | 'ping'
   | 'resume'
-  | 'hibernate';
+  | 'hibernate'
+  | 'follow';
 
 /** The `comm_open` data: which action registries the kernel should load. */
 export interface RemoteOpen {
