@@ -36,6 +36,11 @@ from .runs import LOG_TAIL, LiveRun, journal_detail
 
 T = TypeVar("T")
 
+HIBERNATE_PER_PASS = 500
+"""Most runs one watchdog pass lets go (10,000 due runs take a score of passes)."""
+HIBERNATE_AT_ONCE = 16
+"""Runs let go concurrently: their kernel requests and history writes overlap."""
+
 Db = Callable[..., Awaitable[Any]]
 """Runs a store method off the loop: ``await db(store.method, *args)``."""
 
@@ -117,6 +122,7 @@ class Durability:
         if self.hibernate_after <= 0 or self.store is None:
             return
         cutoff = time.time() - self.hibernate_after
+        due = []
         for live in list(self.runs.values()):
             if (
                 live.status == "awaiting_input"
@@ -127,7 +133,12 @@ class Durability:
                 and live.waiting_since <= cutoff
                 and live.id not in self._stay_awake
             ):
-                await self._hibernate(live, live.link)
+                due.append(live)
+        # A bounded share per watchdog pass, a few at a time: the pass also checks kernels.
+        due = due[:HIBERNATE_PER_PASS]
+        for start in range(0, len(due), HIBERNATE_AT_ONCE):
+            batch = due[start : start + HIBERNATE_AT_ONCE]
+            await asyncio.gather(*(self._hibernate(live, live.link) for live in batch if live.link))
 
     async def _hibernate(self, live: LiveRun, link: KernelLink) -> None:
         assert self.store is not None
