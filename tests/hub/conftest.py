@@ -1,7 +1,7 @@
 """A real JupyterHub on 127.0.0.1: alice's server runs the actions, shared with bob and carol.
 
 The hub (``jupyterhub`` from PyPI, ``configurable-http-proxy`` from the labextension's npm
-dev dependencies) authenticates with ``DummyAuthenticator`` and a password, spawns with
+dev dependencies) authenticates with ``SharedPasswordAuthenticator`` (``PASSWORD``), spawns with
 ``SimpleLocalProcessSpawner`` (no OS users) and knows two groups: ops (bob) and managers
 (carol). alice's single-user server runs the interval_nb server extension with ``ACTIONS``; it
 is shared with bob and carol through the hub's sharing API (JupyterHub ≥ 5). A test-admin
@@ -10,6 +10,7 @@ service token drives the hub; each user gets a hub token of their own.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -66,6 +67,8 @@ c.Spawner.cmd = [os.path.join(os.path.dirname(sys.executable), "jupyterhub-singl
 c.Spawner.args = [
     "--allow-root",
     "--HubOAuth.cache_max_age=2",
+    "--LabApp.expose_app_in_browser=True",  # browser tests wait for window.jupyterapp.restored
+    "--LabApp.user_settings_dir=" + os.path.join(RUN, "settings"),
     "--IntervalNB.actions=" + os.environ["HUB_ACTIONS"],
     "--IntervalNB.store_path=" + os.path.join(RUN, "runs.sqlite"),
 ]
@@ -152,6 +155,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     run = tmp_path_factory.mktemp("hub")
     (run / "jupyterhub_config.py").write_text(CONFIG)
     (run / "actions.py").write_text(ACTIONS)
+    _quiet_lab_settings(run / "settings")
     port = free_port()
     while not all(_port_free(p) for p in (port + 1, port + 2)):
         port = free_port()
@@ -192,6 +196,15 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
         _stop(process)
         log.close()
         shutil.rmtree(run / "runtime", ignore_errors=True)
+
+
+def _quiet_lab_settings(settings: Path) -> None:
+    """Lab settings without the "Would you like to get Jupyter news?" toast over screenshots."""
+    target = settings / "@jupyterlab" / "apputils-extension"
+    target.mkdir(parents=True)
+    (target / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
 
 
 def _port_free(port: int) -> bool:
