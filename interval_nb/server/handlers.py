@@ -82,6 +82,11 @@ class ApiHandler(_Base, APIHandler):
         self.set_status(status)
         self.finish(json.dumps(data))
 
+    def created(self, run: dict[str, Any]) -> None:
+        """Finish with 201, the new ``run`` and its ``Location``."""
+        self.set_header("Location", self.base_url.rstrip("/") + f"{PREFIX}/runs/{run['id']}")
+        self.reply({"run": run}, 201)
+
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Every error as ``{"error": {"code", "message", ...}}``."""
         write_json_error(self, status_code, kwargs.get("exc_info"))
@@ -131,6 +136,16 @@ def identity_json(who: Identity) -> dict[str, Any]:
     }
 
 
+def _params(body: dict[str, Any]) -> dict[str, Any]:
+    """The ``params`` of a start or queue request (a JSON object; absent or null: none)."""
+    params = body.get("params", {})
+    if params is None:
+        return {}
+    if not isinstance(params, dict):
+        raise ApiError(400, "bad_request", "params must be a JSON object")
+    return params
+
+
 class StartHandler(ApiHandler):
     """``POST actions/{slug}/runs`` with ``{"params": {...}}``: 201 with the new run."""
 
@@ -138,14 +153,8 @@ class StartHandler(ApiHandler):
     @authorized
     async def post(self, slug: str) -> None:
         body = self.body()
-        params = body.get("params", {})
-        if params is None:
-            params = {}
-        if not isinstance(params, dict):
-            raise ApiError(400, "bad_request", "params must be a JSON object")
-        run = await self.service.start(self.identity(), slug, params, self.wait_time())
-        self.set_header("Location", self.base_url.rstrip("/") + f"{PREFIX}/runs/{run['id']}")
-        self.reply({"run": run}, 201)
+        run = await self.service.start(self.identity(), slug, _params(body), self.wait_time())
+        self.created(run)
 
 
 class QueueHandler(ApiHandler):
@@ -155,14 +164,8 @@ class QueueHandler(ApiHandler):
     @authorized
     async def post(self, slug: str) -> None:
         body = self.body()
-        params = body.get("params", {})
-        if params is None:
-            params = {}
-        if not isinstance(params, dict):
-            raise ApiError(400, "bad_request", "params must be a JSON object")
-        run = await self.service.queue(self.identity(), slug, params, body.get("assignee"))
-        self.set_header("Location", self.base_url.rstrip("/") + f"{PREFIX}/runs/{run['id']}")
-        self.reply({"run": run}, 201)
+        run = await self.service.queue(self.identity(), slug, _params(body), body.get("assignee"))
+        self.created(run)
 
 
 class StartQueuedHandler(ApiHandler):
