@@ -60,6 +60,8 @@ export interface IRun {
   hibernated?: boolean;
   /** Whether this server can take an answer to it now (a notebook's run: when it runs its kernel). */
   answerable?: boolean;
+  /** Who may start a `queued` run (user names, `group:NAME`); null: whoever queued it. */
+  assignee?: string[] | null;
   transcript?: unknown[];
   logs?: string[];
   notifications?: unknown[];
@@ -132,6 +134,15 @@ export class IntervalApi {
       this.url('actions', slug, 'runs') + `?wait=${wait}`,
       { params }
     );
+    return reply.run;
+  }
+
+  /**
+   * Start a queued run as the person (`POST runs/{id}/start`); the reply comes at once and the
+   * stream brings the rest. 403 `not_assignee`, 409 `not_queued` (started already) as ApiError.
+   */
+  async startQueued(id: string): Promise<IRun> {
+    const reply = await this.request<{ run: IRun }>('POST', this.url('runs', id, 'start') + '?wait=0');
     return reply.run;
   }
 

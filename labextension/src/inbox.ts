@@ -12,7 +12,7 @@ import { el, fullTime, relativeTime } from './format';
 /** How long a hand-off notification stays on screen (ms); it stays in Lab's notification list. */
 const NOTIFY_MS = 15000;
 
-/** Opens a run's tab. */
+/** Opens a run's tab (or starts a queued run in it). */
 export type OpenRun = (run: IRun) => void;
 
 /** Whom a run's waiting prompt is handed to (empty: not handed to anyone). */
@@ -23,7 +23,10 @@ export function assigneesOf(run: IRun): string[] {
 
 /** The section: a header with the count, the runs, or a quiet line when nothing waits. */
 export class InboxSection extends Widget {
-  constructor(private readonly open: OpenRun) {
+  constructor(
+    private readonly open: OpenRun,
+    private readonly start: OpenRun
+  ) {
     super();
     this.addClass('inb-sb-inbox');
     this._count = el('span', { class: 'inb-sb-count', 'aria-label': 'runs waiting for you' });
@@ -59,28 +62,47 @@ export class InboxSection extends Widget {
   }
 
   private item(run: IRun): HTMLElement {
-    const assignees = assigneesOf(run);
-    // In the inbox, a prompt handed to nobody is in a run the person started.
-    const why = assignees.length ? `for ${assignees.join(', ')} · started by ${run.user || 'someone'}` : 'started by you';
+    const queued = run.status === 'queued';
     const button = el(
       'button',
-      { type: 'button', class: 'inb-sb-inbox-run', title: 'Open this run and answer it' },
+      { type: 'button', class: 'inb-sb-inbox-run', title: queued ? 'Open this queued run' : 'Open this run and answer it' },
       el('span', { class: 'inb-sb-run-title', text: run.title || run.action }),
       el('span', {
         class: 'inb-sb-run-meta',
-        text: `${why} · ${relativeTime(run.updated ?? run.created)}`,
+        text: `${whyMine(run)} · ${relativeTime(run.updated ?? run.created)}`,
         title: `Waiting since ${fullTime(run.updated ?? run.created)}`
       })
     );
     button.dataset.inboxRunId = run.id; // not data-run-id: the history's items own that
     button.addEventListener('click', () => this.open(run));
-    return el('li', {}, button);
+    if (!queued) {
+      return el('li', {}, button);
+    }
+    const start = el('button', {
+      type: 'button',
+      class: 'jp-Button jp-mod-styled jp-mod-accept inb-sb-inbox-start',
+      text: 'Start',
+      title: 'Start this run now, as you, in its tab'
+    });
+    start.addEventListener('click', () => this.start(run));
+    return el('li', { class: 'inb-sb-inbox-queued' }, button, start);
   }
 
   private _count: HTMLElement;
   private _list: HTMLUListElement;
   private _message: HTMLElement;
   private _total = 0;
+}
+
+/** Why a run is in the person's inbox, e.g. "for group:managers · started by bob". */
+function whyMine(run: IRun): string {
+  if (run.status === 'queued') {
+    const assignee = run.assignee?.length ? run.assignee.join(', ') : 'you';
+    return `queued for ${assignee} by ${run.user || 'someone'}`;
+  }
+  const assignees = assigneesOf(run);
+  // In the inbox, a prompt handed to nobody is in a run the person started.
+  return assignees.length ? `for ${assignees.join(', ')} · started by ${run.user || 'someone'}` : 'started by you';
 }
 
 /**

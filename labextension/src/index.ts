@@ -105,6 +105,19 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
+    commands.addCommand(CommandIDs.startRun, {
+      label: args => (args.label ? `Start queued run “${args.label}”` : 'Start a queued Interval run'),
+      caption: 'Start the queued run as you, in its tab',
+      icon: intervalIcon,
+      execute: async args => {
+        const id = String(args.id ?? '');
+        if (id) {
+          await openRun(id, args.label ? String(args.label) : undefined).content.start();
+          sidebar.refreshRuns();
+        }
+      }
+    });
+
     commands.addCommand(CommandIDs.refresh, {
       label: 'Refresh Interval actions and runs',
       execute: () => sidebar.refresh()

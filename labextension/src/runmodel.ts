@@ -92,6 +92,29 @@ export class RunModel {
     this.follow();
   }
 
+  /**
+   * Start the queued run as the person, then follow it live. A refusal (403 `not_assignee`,
+   * 409 `not_queued`) is reported on `failed` with the server's message, and the run re-read.
+   */
+  async start(): Promise<void> {
+    let run: IRun;
+    try {
+      run = await this.api.startQueued(this.runId);
+    } catch (err) {
+      this.fail(err, 'The run could not be started');
+      await this.reload();
+      return;
+    }
+    // The queued run's stream (sent its state, then closed) or its retry are of no use now.
+    clearTimeout(this._retry);
+    const socket = this._socket;
+    this._socket = null;
+    socket?.close();
+    this._attempts = 0;
+    this.apply(run);
+    this.follow();
+  }
+
   // -- the anywidget model interface the renderer uses -----------------------------------------
 
   get(name: string): unknown {

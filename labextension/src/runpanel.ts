@@ -35,6 +35,7 @@ export class RunPanel extends Widget {
     this._summary = el('div', { class: 'inb-panel-summary' });
     this._notice = el('div', { class: 'inb-panel-notice', role: 'status' });
     this._notice.hidden = true;
+    this._queued = this.queuedBar();
     this._view = el('div', { class: 'inb-panel-view' });
     this._details = el('details', { class: 'inb-panel-details' });
     this._detailsBody = el('div', { class: 'inb-panel-details-body' });
@@ -44,7 +45,15 @@ export class RunPanel extends Widget {
         void this.refreshDetails();
       }
     });
-    const page = el('div', { class: 'inb-panel-page' }, this._summary, this._notice, this._view, this._details);
+    const page = el(
+      'div',
+      { class: 'inb-panel-page' },
+      this._summary,
+      this._notice,
+      this._queued,
+      this._view,
+      this._details
+    );
     this.node.append(page);
 
     this._model = new RunModel(options.api, options.runId);
@@ -65,8 +74,33 @@ export class RunPanel extends Widget {
     return this._statusChanged;
   }
 
-  /** Load the run, draw it and follow it. */
-  async load(): Promise<void> {
+  /** Load the run, draw it and follow it (once: later calls wait for the first). */
+  load(): Promise<void> {
+    this._loaded ??= this.loadNow();
+    return this._loaded;
+  }
+
+  /**
+   * Start the queued run as the person, once the tab has loaded. The server decides: a refusal
+   * (not theirs, started already) is notified with its message and the tab shows the run as it is.
+   */
+  async start(): Promise<void> {
+    await this.load();
+    const button = this._startButton;
+    if (button.disabled) {
+      return; // a start is under way
+    }
+    button.disabled = true;
+    button.textContent = 'Starting…';
+    try {
+      await this._model.start();
+    } finally {
+      button.disabled = false;
+      button.textContent = 'Start';
+    }
+  }
+
+  private async loadNow(): Promise<void> {
     try {
       await this._model.connect();
     } catch (err) {
@@ -111,6 +145,7 @@ export class RunPanel extends Widget {
     this.title.caption = `${run.title} — ${run.status.replace('_', ' ')} (run ${run.id})`;
     this.title.className = `inb-tab inb-tab-${run.status}`;
     this.drawSummary(run);
+    this.drawQueued(run);
     this.toggleClass('inb-panel-elsewhere', this._model.isElsewhere);
     if (this._model.isElsewhere) {
       const where = SOURCE_LABEL[run.source] ?? run.source;
@@ -157,6 +192,20 @@ export class RunPanel extends Widget {
     this.node.dataset.hibernated = String(!!run.hibernated);
   }
 
+  /** The bar of a queued run: who may start it, and Start. */
+  private queuedBar(): HTMLElement {
+    this._startButton.addEventListener('click', () => void this.start());
+    const bar = el('div', { class: 'inb-panel-queued' }, this._queuedText, this._startButton);
+    bar.hidden = true;
+    return bar;
+  }
+
+  private drawQueued(run: IRun): void {
+    this._queued.hidden = run.status !== 'queued';
+    const who = run.assignee?.length ? run.assignee.join(', ') : run.user || 'whoever queued it';
+    this._queuedText.textContent = `Queued for ${who}: it runs when it is started.`;
+  }
+
   private async refreshDetails(): Promise<void> {
     const run = this._model.run;
     if (!run) {
@@ -182,7 +231,16 @@ export class RunPanel extends Widget {
   private _model: RunModel;
   private _summary: HTMLElement;
   private _notice: HTMLElement;
+  private _queued: HTMLElement;
+  private _queuedText = el('span', { class: 'inb-panel-queued-text' });
+  private _startButton = el('button', {
+    type: 'button',
+    class: 'jp-Button jp-mod-styled jp-mod-accept inb-panel-start',
+    text: 'Start',
+    title: 'Start this run now, as you'
+  });
   private _view: HTMLElement;
+  private _loaded: Promise<void> | null = null;
   private _details: HTMLDetailsElement;
   private _detailsBody: HTMLElement;
   private _detailsTimer = 0;

@@ -18,6 +18,7 @@ import { InboxNews, InboxSection, notifyHandOff, OpenRun } from './inbox';
 export const CommandIDs = {
   runAction: 'interval-nb:run-action',
   openRun: 'interval-nb:open-run',
+  startRun: 'interval-nb:start-queued-run',
   refresh: 'interval-nb:refresh',
   showSidebar: 'interval-nb:show-sidebar',
   about: 'interval-nb:open-docs'
@@ -221,7 +222,9 @@ export class IntervalSidebar extends SidePanel {
     this.toolbar.hide();
     const open: OpenRun = run => void options.commands.execute(CommandIDs.openRun, { id: run.id, label: run.title });
     this._open = open;
-    this._inbox = new InboxSection(open);
+    const start: OpenRun = run =>
+      void options.commands.execute(CommandIDs.startRun, { id: run.id, label: run.title });
+    this._inbox = new InboxSection(open, start);
     // Between the header and the sections, always in view (SidePanel's layout is a PanelLayout).
     const layout = this.layout as PanelLayout;
     layout.insertWidget(layout.widgets.indexOf(this.content), this._inbox);
