@@ -481,8 +481,7 @@ def part_memory(parent: Path, n: int, concurrency: int) -> bool:
     ok = first["objects_kib"] <= 1 and c1["live"] == c2["live"] == 0
     print(
         f"  kernel memory a hibernated run keeps: {first['objects_kib']:.2f} KiB of Python"
-        f" objects still allocated (jupyter_client's bounded digest history of the messages"
-        f" that started and let it go, not the run)   goal ≤ 1 KiB   {verdict(ok)}"
+        f" objects still allocated per run   goal ≤ 1 KiB   {verdict(ok)}"
     )
     print(
         f"  RSS a second wave of hibernated runs adds: {second['held']:.2f} KiB a run (the"
