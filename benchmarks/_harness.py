@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -22,13 +23,19 @@ from tests.kernel.frontend import HeadlessFrontend  # noqa: E402
 
 @asynccontextmanager
 async def kernel(name: str) -> AsyncIterator[HeadlessFrontend]:
-    """A fresh kernel of this interpreter that can import interval_nb from the source tree."""
+    """A fresh kernel of this interpreter that can import interval_nb from the source tree.
+
+    It journals to a run history of its own, made for this run: measured on a fresh history
+    every time, and never filling the user's (a run of P2 writes 10,000 runs).
+    """
     frontend = HeadlessFrontend(name, default_timeout=600)
-    await frontend.start(env={"PYTHONPATH": str(ROOT)})
-    try:
-        yield frontend
-    finally:
-        await frontend.shutdown()
+    with tempfile.TemporaryDirectory(prefix="inb-bench-") as history:
+        env = {"PYTHONPATH": str(ROOT), "INTERVAL_NB_STORE": str(Path(history) / "runs.sqlite")}
+        await frontend.start(env=env)
+        try:
+            yield frontend
+        finally:
+            await frontend.shutdown()
 
 
 async def next_iopub(
