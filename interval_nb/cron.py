@@ -21,6 +21,11 @@ from croniter import croniter
 from .errors import ActionDefinitionError
 from .protocol import ScheduleInfo
 
+MAX_ASSIGNEES = 100
+"""Most entries an assignee list may hold (a request body could otherwise carry millions)."""
+MAX_NAME = 200
+"""Longest user or group name an assignee entry may be."""
+
 
 def parse_assignee(value: Any, where: str = "assignee") -> tuple[str, ...] | None:
     """A user name, ``"group:NAME"``, a list of them, or ``None`` as a tuple (or ``None``)."""
@@ -31,8 +36,12 @@ def parse_assignee(value: Any, where: str = "assignee") -> tuple[str, ...] | Non
         raise ActionDefinitionError(
             f'{where} takes a user name, "group:NAME", a list of them, or None'
         )
+    if len(names) > MAX_ASSIGNEES:
+        raise ActionDefinitionError(f"{where} names at most {MAX_ASSIGNEES} people or groups")
     if not all(isinstance(n, str) and n.strip() for n in names):
         raise ActionDefinitionError(f'{where} takes user names or "group:NAME" entries')
+    if any(len(n) > MAX_NAME for n in names):
+        raise ActionDefinitionError(f"{where}: a name is at most {MAX_NAME} characters")
     cleaned = tuple(n.strip() for n in names)
     if any(n.startswith("group:") and not n[len("group:") :].strip() for n in cleaned):
         raise ActionDefinitionError(f'{where}: "group:" needs a group name after it')

@@ -106,6 +106,8 @@ async def test_a_queued_run_is_cancelled_before_it_starts(api: Api) -> None:
         ("nowhere", {}, "alice-token", (404, "not_found")),
         ("greet", {"assignee": 7}, "alice-token", (400, "bad_request")),
         ("greet", {"assignee": ["group:"]}, "alice-token", (400, "bad_request")),
+        ("greet", {"assignee": [f"u{i}" for i in range(101)]}, "alice-token", (400, "bad_request")),
+        ("greet", {"assignee": "x" * 201}, "alice-token", (400, "bad_request")),
         ("greet", {"params": [1]}, "alice-token", (400, "bad_request")),
     ],
 )
