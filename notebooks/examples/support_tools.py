@@ -64,6 +64,10 @@ def _rng(*parts: str) -> random.Random:
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
+APPROVAL_OVER = 1000
+"""Refunds totalling more than this (dollars) wait for someone in the managers group."""
+
+
 def charges_for(email: str) -> list[dict[str, Any]]:
     """The customer's last 24 charges, newest first; the same email always gives the same charges."""
     rng = _rng("charges", email.strip().lower())
@@ -120,6 +124,15 @@ async def refund_user(io: inb.IO, ctx: inb.ActionContext) -> dict[str, Any]:
     total = sum(charge["amount"] for charge in picked)
     if not await io.confirm(f"Refund {n} charges totalling ${total:,.2f} to {email}?"):
         return {"email": email, "refunded": 0}
+    if total > APPROVAL_OVER:
+        # Served by the server, this prompt goes to the managers' inbox ("Waiting for me"); the
+        # agent's tab shows it read-only until one of them answers.
+        approved = await io.confirm(
+            f"Approve refunding ${total:,.2f} to {email}? ({n} charges, asked by {ctx.user.username})",
+            help_text=f"Refunds over ${APPROVAL_OVER:,} need a manager's approval.",
+        ).assign_to("group:managers")
+        if not approved:
+            return {"email": email, "refunded": 0, "approval": "declined"}
     ctx.loading.start(label="Refunding charges", items_in_queue=n)
     refunds = []
     for charge in picked:

@@ -76,6 +76,26 @@ async def test_refund_selects_across_pages_and_refunds() -> None:
         assert run.loading["items_in_queue"] == 3 and run.loading["items_completed"] == 3
 
 
+async def test_a_large_refund_waits_for_a_manager() -> None:
+    charges = st.charges_for("ana@example.com")
+    total = sum(c["amount"] for c in charges)
+    assert total > st.APPROVAL_OVER
+    async with start(st.refund_user, user="ana") as run:
+        await _to_charges_table(run)
+        await run.answer([c["id"] for c in charges])
+        await run.next_prompt()
+        await run.answer(True)
+        approval = await run.next_prompt()
+        assert approval.spec["assignees"] == ["group:managers"]
+        assert approval.components[0].label == (
+            f"Approve refunding ${total:,.2f} to ana@example.com? (24 charges, asked by ana)"
+        )
+        await run.answer(False)
+        result = await run.result(timeout=10)
+    assert result == {"email": "ana@example.com", "refunded": 0, "approval": "declined"}
+    assert not any(e["event"] == "step_started" for e in run.journal)  # nothing refunded
+
+
 async def test_refund_needs_a_selection() -> None:
     async with start(st.refund_user) as run:
         await _to_charges_table(run)
