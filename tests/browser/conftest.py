@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from .lab import answer_known_dialogs
 
@@ -69,3 +69,12 @@ def console_errors(page: Any) -> Iterator[list[str]]:
 
     page.on("console", record)
     yield errors
+
+
+@pytest.fixture
+def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
+    """Browser contexts opened by the test (one per person), closed after it."""
+    opened: list[BrowserContext] = []
+    yield opened
+    for context in opened:
+        context.close()

@@ -98,3 +98,13 @@ def show_interval_sidebar(page: Page) -> Locator:
         page.locator(".jp-SideBar [data-id='interval-nb-sidebar']").click()
     expect(sidebar).to_be_visible()
     return sidebar
+
+
+def run_view(page: Page) -> Locator:
+    """The run view in the visible run tab."""
+    return page.locator(".inb-panel:visible .inb-rv")
+
+
+def inbox(page: Page) -> Locator:
+    """The "Waiting for me" section of the sidebar."""
+    return page.locator("#interval-nb-sidebar .inb-sb-inbox")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from .lab import answer_known_dialogs, show_interval_sidebar, wait_for_lab
+from .lab import answer_known_dialogs, inbox, run_view, show_interval_sidebar, wait_for_lab
 from .servers import Server, start_lab
 
 pytestmark = pytest.mark.browser
@@ -61,15 +61,6 @@ def lab(tmp_path: Path) -> Iterator[Server]:
         server.stop()
 
 
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    """Browser contexts opened by the test (one per person), closed after it."""
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
 def open_as(contexts: list[BrowserContext], browser: Browser, lab: Server, token: str) -> Page:
     """A browser of its own, logged in to Lab with ``token``, the Interval sidebar open."""
     context = browser.new_context(viewport={"width": 1300, "height": 850})
@@ -81,16 +72,6 @@ def open_as(contexts: list[BrowserContext], browser: Browser, lab: Server, token
     sidebar = show_interval_sidebar(page)
     expect(sidebar.locator(".inb-sb-action").first).to_be_visible(timeout=30_000)
     return page
-
-
-def run_view(page: Page) -> Locator:
-    """The run view in the visible run tab."""
-    return page.locator(".inb-panel:visible .inb-rv")
-
-
-def inbox(page: Page) -> Locator:
-    """The "Waiting for me" section of the sidebar."""
-    return page.locator("#interval-nb-sidebar .inb-sb-inbox")
 
 
 def nothing_waits(page: Page) -> Locator:

@@ -20,8 +20,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from .lab import inbox, run_view
 from .servers import Server, start_lab
-from .test_lab_inbox import inbox, nothing_waits, open_as, run_view
+from .test_lab_inbox import nothing_waits, open_as
 
 pytestmark = pytest.mark.browser
 
@@ -54,15 +55,6 @@ def lab(tmp_path: Path) -> Iterator[Server]:
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    """Browser contexts opened by the test (one per person), closed after it."""
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
 
 
 def api(lab: Server, method: str, path: str, token: str, body: Any = None) -> Any:

@@ -18,10 +18,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.conftest import ARTEFACTS, CHROMIUM, FLAGS
-from tests.browser.lab import answer_known_dialogs, show_interval_sidebar, wait_for_lab
+from tests.browser.lab import (
+    answer_known_dialogs,
+    inbox,
+    run_view,
+    show_interval_sidebar,
+    wait_for_lab,
+)
 
 from .conftest import PASSWORD, Hub
 
@@ -73,16 +79,6 @@ def log_in_to_alices_lab(
     sidebar = show_interval_sidebar(page)
     expect(sidebar.locator(".inb-sb-action").first).to_be_visible(timeout=30_000)
     return page
-
-
-def run_view(page: Page) -> Locator:
-    """The run view in the visible run tab."""
-    return page.locator(".inb-panel:visible .inb-rv")
-
-
-def inbox(page: Page) -> Locator:
-    """The "Waiting for me" section of the sidebar."""
-    return page.locator("#interval-nb-sidebar .inb-sb-inbox")
 
 
 def test_three_people_hand_a_refund_along_in_their_own_browsers(
