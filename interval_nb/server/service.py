@@ -18,12 +18,13 @@ import logging
 import os
 import socket
 import time
+import typing
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from ..protocol import TERMINAL_STATUSES, ActionInfo, RegistryError, RemoteRun
+from ..protocol import TERMINAL_STATUSES, ActionInfo, RegistryError, RemoteRun, RunStatus
 from ..runtime.context import User
 from ..runtime.drafts import MAX_DRAFT_BYTES
 from ..store import Store, StoreError
@@ -41,15 +42,8 @@ from .schedules import Scheduler
 
 T = TypeVar("T")
 
-STATUSES = (
-    "queued",
-    "running",
-    "awaiting_input",
-    "completed",
-    "failed",
-    "cancelled",
-    "interrupted",
-)
+STATUSES = tuple(s for s in typing.get_args(RunStatus) if s != "pending")
+"""The statuses the API shows (a ``pending`` run is shown ``running``)."""
 RECENT = 1000
 INBOX_SCAN = 5000
 """Waiting runs the inbox looks through (newest first) for the ones a person may answer."""
@@ -690,46 +684,52 @@ class RunService:
             )
         if waiting_for_me:
             return await self._inbox(who, action=action, user=user, limit=limit, offset=offset)
-        rows, total = await self._db(
-            functools.partial(
-                self.store.list_runs,
-                action=action,
-                status=status,
-                user=user,
-                principals=who.principals,
-                limit=limit,
-                offset=offset,
-            )
+        runs, total = await self._listed(
+            who, action=action, status=status, user=user, limit=limit, offset=offset
         )
+        return {"runs": runs, "total": total, "limit": limit, "offset": offset}
+
+    async def _listed(
+        self,
+        who: Identity,
+        *,
+        action: str | None,
+        status: str | None,
+        user: str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A page of the history ``who`` may see, as the API shows runs (live ones as they
+        are now), and the total."""
+        assert self.store is not None
+        query = functools.partial(
+            self.store.list_runs,
+            action=action,
+            status=status,
+            user=user,
+            principals=who.principals,
+            limit=limit,
+            offset=offset,
+        )
+        rows, total = await self._db(query)
         runs = []
         for row in rows:
             live = self.runs.get(row["id"])
             runs.append(live.to_json(detail=False) if live is not None else row_json(row))
-        return {"runs": runs, "total": total, "limit": limit, "offset": offset}
+        return runs, total
 
     async def _inbox(
         self, who: Identity, *, action: str | None, user: str | None, limit: int, offset: int
     ) -> dict[str, Any]:
         """Waiting runs whose prompt is ``who``'s (assigned to them or a group of theirs, or
         unassigned in a run they started) and queued runs they may start, newest first."""
-        assert self.store is not None
         mine = []
         for status in ("awaiting_input", "queued"):
-            rows, _total = await self._db(
-                functools.partial(
-                    self.store.list_runs,
-                    action=action,
-                    status=status,
-                    user=user,
-                    principals=who.principals,
-                    limit=INBOX_SCAN,
-                    offset=0,
-                )
+            runs, _total = await self._listed(
+                who, action=action, status=status, user=user, limit=INBOX_SCAN, offset=0
             )
-            for row in rows:
-                live = self.runs.get(row["id"])
-                run = live.to_json(detail=False) if live is not None else row_json(row)
-                waits_for = {"assignees": row["assignee"]} if status == "queued" else run["prompt"]
+            for run in runs:
+                waits_for = {"assignees": run["assignee"]} if status == "queued" else run["prompt"]
                 if run["status"] == status and may_answer(waits_for, run["user"], who):
                     mine.append(run)
         mine.sort(key=lambda r: r["created"] or "", reverse=True)
