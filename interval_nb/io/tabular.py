@@ -553,9 +553,10 @@ class PandasSource(_FrameSource):
         assert pl is not None
         if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iufbM":
             return pl.Series(accessor, column.to_numpy())  # plain numpy columns convert as is
-        if isinstance(column.dtype, pd.StringDtype):  # text by its dtype: no check per value
-            values = column.to_numpy(dtype=object, na_value=None) if column.hasnans else column
-            return pl.Series(accessor, values.tolist(), dtype=pl.String, strict=True)
+        # Text and objects go through their values, converted only when they are one exact
+        # Python type: pandas' text dtypes keep str subclasses (enums), which show otherwise.
+        if isinstance(column.dtype, pd.StringDtype) and column.dtype.na_value is pd.NA:
+            return column.to_numpy(dtype=object, na_value=None).tolist()
         return column.tolist()
 
     def _text(self) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import enum
 from collections.abc import Iterator
 from typing import Any
 
@@ -58,14 +59,16 @@ def no_engine(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-def answers(source: TableSource, columns: list[str]) -> dict[Any, Any]:
+def answers(
+    source: TableSource, columns: list[str], searches: list[str] = SEARCHES
+) -> dict[Any, Any]:
     """Every page a person could reach: each search, unsorted and sorted both ways."""
     import asyncio
 
     out: dict[Any, Any] = {}
     sorts: list[tuple[str, str] | None] = [None]
     sorts += [(c, d) for c in columns for d in ("asc", "desc")]
-    for search in SEARCHES:
+    for search in searches:
         for sort in sorts:
             query = TableQuery(offset=0, page_size=10_000, sort=sort, search=search)
             rows, total = asyncio.run(source.page(query))
@@ -80,14 +83,18 @@ def build(data: Any, *, row_key: str | None = None) -> tuple[TableSource, list[s
 
 
 def both_paths(
-    data: Any, monkeypatch: pytest.MonkeyPatch, *, row_key: str | None = None
+    data: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    row_key: str | None = None,
+    searches: list[str] = SEARCHES,
 ) -> tuple[TableSource, dict[Any, Any], TableSource, dict[Any, Any]]:
     columnar, names = build(data, row_key=row_key)
-    with_engine = answers(columnar, names)
+    with_engine = answers(columnar, names, searches)
     with monkeypatch.context() as patch:
         patch.setattr(_columnar, "engine", lambda: None)
         fallback, _ = build(data, row_key=row_key)
-        without = answers(fallback, names)
+        without = answers(fallback, names, searches)
     return columnar, with_engine, fallback, without
 
 
@@ -127,6 +134,36 @@ def test_pandas_with_an_index(monkeypatch: pytest.MonkeyPatch) -> None:
     assert fallback._index is None
     picked = columnar.rows_for(["3", "1"])
     assert list(picked.index) == [frame.index[1], frame.index[3]]
+
+
+class Plan(str, enum.Enum):
+    """A str subclass: its cells show ``Plan.PRO``, not the ``pro`` polars would keep."""
+
+    FREE = "free"
+    PRO = "pro"
+
+
+def test_pandas_text_columns_are_converted_only_when_they_hold_exact_str(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    frame = pd.DataFrame(
+        {
+            "plan": [Plan.FREE, Plan.PRO, "pro", None] * 30,  # pandas' str dtype keeps the enums
+            "objects": pd.Series(["a", 1, None, 2.5] * 30, dtype=object),
+            "text": ["Bob", NAN, "adam", "Zoë"] * 30,
+            "strings": pd.Series(["x", None, "Y", "bob"] * 30, dtype="string"),
+            "enums": pd.Series([Plan.PRO, Plan.FREE] * 60, dtype=object),
+        }
+    )
+    searches = ["", "plan.", "pro", "plan.pro", "b", "bob", "2.5", "a", "y", "nan", "none"]
+    columnar, with_engine, _, without = both_paths(frame, monkeypatch, searches=searches)
+    assert_same(with_engine, without)
+    assert with_engine[("plan.pro", None)][1] == 30 + 60
+    index = columnar._index  # type: ignore[attr-defined]
+    assert index is not None
+    # Exact str columns (missing values as NaN or NA) are polars text; the others are not.
+    converted = {name for name, series in index._values.items() if series is not None}
+    assert converted == {"text", "strings"}
 
 
 def test_polars_agrees_with_the_fallback_over_its_rows(monkeypatch: pytest.MonkeyPatch) -> None:
