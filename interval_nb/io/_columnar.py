@@ -33,6 +33,11 @@ NUMERIC_FORMATS = ("number", "currency", "percent")
 NATIVE_TYPES = (str, int, float, bool, dt.date, dt.datetime)
 """Python types a list column may hold (one of them, plus ``None``) to be converted as is."""
 
+LOWER_TO_ASCII = ("\u0130", "\u212a")
+"""The characters other than ASCII whose lowercase holds ASCII (İ → i̇, the Kelvin sign → k),
+found by lowercasing every code point: elsewhere, an ASCII needle is in the lowercase text
+exactly where it is in the text ignoring ASCII case."""
+
 Fetch = Callable[[Accessor], Any]
 """The values of one column: a polars Series, or a list of Python values in row order."""
 
@@ -72,6 +77,8 @@ class ColumnarIndex:
         """Column name → its polars Series, or ``None`` when polars cannot hold it as one type."""
         self._distinct: dict[str, tuple[Any, Any]] = {}
         self._row_text: dict[str, Any] = {}
+        self._ascii_exact: dict[str, bool] = {}
+        """Column key → whether ignoring ASCII case finds what lowercasing does (text columns)."""
 
     # -- conversion ----------------------------------------------------------------------
 
@@ -111,8 +118,37 @@ class ColumnarIndex:
         return hits
 
     def _test(self, key: str, data: Any, test: Any) -> Any:
+        """Which rows pass ``test``: an expression, or a needle to find in text ``data``."""
         frame = self.pl.DataFrame({key: data})
+        if isinstance(test, str):
+            return self._text_hits(key, frame, test)
         return frame.select(test.fill_null(False)).to_series().to_numpy()
+
+    def _text_hits(self, key: str, frame: Any, needle: str) -> Any:
+        """Which rows' lowercase text contains ``needle``, found without lowercasing if it can.
+
+        Lowercasing a column costs as much as searching it; ignoring ASCII case finds the same
+        rows for an ASCII needle unless the column holds one of :data:`LOWER_TO_ASCII`. The
+        first search learns whether it does in the same select (each hand-over of the GIL
+        waits out the main thread's switch interval while it converts the next column).
+        """
+        col = self.pl.col(key)
+        exact = self._ascii_exact.get(key)
+        if needle.isascii() and exact is not False:
+            hits = col.str.contains_any([needle], ascii_case_insensitive=True).fill_null(False)
+            if exact:
+                return frame.select(hits).to_series().to_numpy()
+            ascii_only = col.str.len_bytes().sum() == col.str.len_chars().sum()
+            found = frame.select(hits.alias("hits"), ascii_only.alias("ascii"))
+            exact = (
+                bool(found["ascii"][0])
+                or not frame.select(col.str.contains_any(list(LOWER_TO_ASCII)).any()).item()
+            )
+            self._ascii_exact[key] = exact
+            if exact:
+                return found["hits"].to_numpy()
+        test = col.str.to_lowercase().str.contains(needle, literal=True).fill_null(False)
+        return frame.select(test).to_series().to_numpy()
 
     def _joined_mask(self, needle: str) -> Any:
         import numpy as np
@@ -155,6 +191,8 @@ class ColumnarIndex:
             shown = alphabet(pl, values.dtype, column)
             if shown is not None and not set(needle) <= set(shown):
                 return None
+            if values.dtype == pl.String:
+                return values, needle  # the worker picks the test (see _text_contains)
             if native_text(pl, pl.col(column.key), values.dtype, column) is None:
                 distinct, texts = self._distinct_text(column, values)
                 hit = distinct.filter(texts.str.contains(needle, literal=True))

@@ -166,6 +166,28 @@ def test_pandas_text_columns_are_converted_only_when_they_hold_exact_str(
     assert converted == {"text", "strings"}
 
 
+def test_text_searched_ignoring_ascii_case_only_where_lowercasing_agrees(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # İ lowercases to i + a combining dot and the Kelvin sign to k: an ASCII needle must
+    # still find them as the fallback's lowercase text does; é lowercases to no ASCII.
+    rows = [
+        {
+            "ascii": ("Bob", "ADAM", "kim")[i % 3],
+            "accents": ("Émile", "ZOË", "Bob")[i % 3],
+            "special": ("İstanbul", "\u212aelvin", "Kelvin", None)[i % 4],
+        }
+        for i in range(24)
+    ]
+    searches = ["k", "kel", "i", "ist", "i\u0307st", "mile", "ZOË".lower(), "bob", "\u212a"]
+    columnar, with_engine, _, without = both_paths(rows, monkeypatch, searches=searches)
+    assert_same(with_engine, without)
+    assert with_engine[("kel", None)][1] == 12 and with_engine[("i\u0307st", None)][1] == 6
+    index = columnar._index  # type: ignore[attr-defined]
+    assert index is not None
+    assert index._ascii_exact == {"c0": True, "c1": True, "c2": False}
+
+
 def test_polars_agrees_with_the_fallback_over_its_rows(monkeypatch: pytest.MonkeyPatch) -> None:
     rows = [{k: v for k, v in r.items() if k not in ("mixed", "extra")} for r in MESSY_ROWS]
     frame = pl.DataFrame(rows, infer_schema_length=None)
