@@ -11,10 +11,13 @@ import * as esbuild from 'esbuild';
 const ENTRIES = [
   { in: 'src/runview/index.ts', out: '../interval_nb/static/runview.js' },
   { in: 'src/loader/index.ts', out: '../interval_nb/static/runview_loader.js' },
-  { in: 'src/launcher/index.ts', out: '../interval_nb/static/launcher.js' }
+  { in: 'src/launcher/index.ts', out: '../interval_nb/static/launcher.js' },
+  // the kernel-free app page at {base_url}interval/, and its stylesheet (run page + layout)
+  { in: 'src/app/index.ts', out: '../interval_nb/static/app.js' },
+  { in: 'style/app.css', out: '../interval_nb/static/app.css' }
 ];
 
-const BANNER = '// Built from labextension/src by esbuild (labextension/build-bundles.mjs); do not edit.';
+const BANNER = 'Built from labextension/src by esbuild (labextension/build-bundles.mjs); do not edit.';
 
 function options(entry) {
   return {
@@ -27,7 +30,7 @@ function options(entry) {
     tsconfig: 'tsconfig.bundles.json',
     charset: 'utf8',
     legalComments: 'none',
-    banner: { js: BANNER },
+    banner: { js: `// ${BANNER}`, css: `/* ${BANNER} */` },
     logLevel: 'warning'
   };
 }

@@ -23,6 +23,8 @@ from traitlets import Bool, Dict, Enum, Float, Int, List, Unicode, default
 
 from ..channels.renderer import SERVED_ENV
 from ..store import configured_path, default_path
+from .app_page import PATH as APP_PAGE_PATH
+from .app_page import AppPageHandler, app_url
 from .handlers import routes
 from .nodelay import nodelay_connection_class
 from .service import RunService
@@ -57,6 +59,11 @@ class IntervalNB(ExtensionApp):
     entry_points = Bool(
         True,
         help="Also serve the registries of installed packages' 'interval_nb.actions' entry points.",
+    ).tag(config=True)
+
+    app_title = Unicode(
+        "Internal tools",
+        help="The app page's title (its heading and the browser tab), at {base_url}interval/.",
     ).tag(config=True)
 
     kernel_name = Unicode(
@@ -236,7 +243,9 @@ class IntervalNB(ExtensionApp):
             self.settings[key] = nodelay_connection_class(base)
 
     def initialize_handlers(self) -> None:
-        """Routes under ``{base_url}interval/api/`` (ExtensionApp prefixes base_url)."""
+        """The app page at ``{base_url}interval/`` and the API under ``{base_url}interval/api/``
+        (ExtensionApp prefixes base_url)."""
+        self.handlers.append((APP_PAGE_PATH, AppPageHandler))
         self.handlers.extend(routes())
 
     async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
@@ -250,6 +259,10 @@ class IntervalNB(ExtensionApp):
                 self.log,
             )
             self._voila_culling = asyncio.create_task(culler.run())
+        self.log.info(
+            "interval_nb: the app for people who never see code: %s",
+            app_url(serverapp.public_url, serverapp.base_url),
+        )
         self._preload: asyncio.Task[None] | None = None
         if self.preload_kernel:
             self._preload = asyncio.create_task(self.service.preload())

@@ -6,20 +6,17 @@
 import { Notification } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
-import { IRun } from './api';
-import { el, fullTime, relativeTime } from './format';
+import { IRun } from './client/api';
+import { el, fullTime, relativeTime } from './client/format';
+import { inboxReason } from './client/inbox';
+
+export { InboxNews } from './client/inbox';
 
 /** How long a hand-off notification stays on screen (ms); it stays in Lab's notification list. */
 const NOTIFY_MS = 15000;
 
 /** Opens a run's tab (or starts a queued run in it). */
 export type OpenRun = (run: IRun) => void;
-
-/** Whom a run's waiting prompt is handed to (empty: not handed to anyone). */
-export function assigneesOf(run: IRun): string[] {
-  const assignees = run.prompt?.assignees;
-  return Array.isArray(assignees) ? assignees.map(String) : [];
-}
 
 /** The section: a header with the count, the runs, or a quiet line when nothing waits. */
 export class InboxSection extends Widget {
@@ -69,7 +66,7 @@ export class InboxSection extends Widget {
       el('span', { class: 'inb-sb-run-title', text: run.title || run.action }),
       el('span', {
         class: 'inb-sb-run-meta',
-        text: `${whyMine(run)} · ${relativeTime(run.updated ?? run.created)}`,
+        text: `${inboxReason(run)} · ${relativeTime(run.updated ?? run.created)}`,
         title: `Waiting since ${fullTime(run.updated ?? run.created)}`
       })
     );
@@ -92,37 +89,6 @@ export class InboxSection extends Widget {
   private _list: HTMLUListElement;
   private _message: HTMLElement;
   private _total = 0;
-}
-
-/** Why a run is in the person's inbox, e.g. "for group:managers · started by bob". */
-function whyMine(run: IRun): string {
-  if (run.status === 'queued') {
-    const assignee = run.assignee?.length ? run.assignee.join(', ') : 'you';
-    return `queued for ${assignee} by ${run.user || 'someone'}`;
-  }
-  const assignees = assigneesOf(run);
-  // In the inbox, a prompt handed to nobody is in a run the person started.
-  return assignees.length ? `for ${assignees.join(', ')} · started by ${run.user || 'someone'}` : 'started by you';
-}
-
-/**
- * Tells which prompts handed to the person are new since the last look: nothing at the first
- * look (what already waited when Lab opened), then each handed-to-them prompt once.
- */
-export class InboxNews {
-  /** The runs of this look whose handed-over prompt was not in the inbox at the last one. */
-  arrivals(runs: IRun[]): IRun[] {
-    const keys = new Map(runs.filter(r => assigneesOf(r).length).map(r => [promptKey(r), r]));
-    const fresh = this._seen === null ? [] : [...keys].filter(([k]) => !this._seen!.has(k)).map(([, r]) => r);
-    this._seen = new Set(keys.keys());
-    return fresh;
-  }
-
-  private _seen: Set<string> | null = null;
-}
-
-function promptKey(run: IRun): string {
-  return `${run.id}/${String(run.prompt?.id ?? '')}`;
 }
 
 /** A notification that `run` waits for the person, with a button that opens it. */

@@ -18,7 +18,8 @@ import {
 import { IDisposable } from '@lumino/disposable';
 
 import { createAboutBody } from './about';
-import { IntervalApi } from './api';
+import { IntervalApi } from './client/api';
+import { labConnection } from './labconnection';
 import { intervalIcon } from './icons';
 import { RunPanel } from './runpanel';
 import { CommandIDs, IntervalSidebar } from './sidebar';
@@ -43,7 +44,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       // standalone Voilà has no interval API: dashboards use the launcher widget instead.
       return;
     }
-    const api = new IntervalApi();
+    const api = new IntervalApi(labConnection());
     const { commands, shell } = app;
     const tracker = new WidgetTracker<MainAreaWidget<RunPanel>>({ namespace: 'interval-nb-run' });
     const sidebar = new IntervalSidebar({ api, commands });
@@ -123,6 +124,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
       execute: () => sidebar.refresh()
     });
 
+    commands.addCommand(CommandIDs.openApp, {
+      label: 'Open Interval as an app',
+      caption: 'The kernel-free app page at {base_url}interval/, in a new browser tab',
+      execute: () => window.open(api.appUrl(), '_blank', 'noopener')
+    });
+
     commands.addCommand(CommandIDs.showSidebar, {
       label: 'Show Interval actions',
       icon: intervalIcon,
@@ -144,7 +151,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     // One palette entry per action, rebuilt whenever the actions are (re)loaded.
     let actionItems: IDisposable[] = [];
     if (palette) {
-      for (const command of [CommandIDs.showSidebar, CommandIDs.refresh, CommandIDs.about]) {
+      for (const command of [CommandIDs.showSidebar, CommandIDs.openApp, CommandIDs.refresh, CommandIDs.about]) {
         palette.addItem({ command, category: PALETTE_CATEGORY });
       }
       sidebar.actionsLoaded.connect((_, actions) => {

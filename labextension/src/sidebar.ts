@@ -9,8 +9,8 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { SidePanel, refreshIcon } from '@jupyterlab/ui-components';
 import { PanelLayout, Widget } from '@lumino/widgets';
 
-import { IActionInfo, IntervalApi, IRegistryError, IRun, TERMINAL } from './api';
-import { el, fullTime, relativeTime, SOURCE_LABEL, STATUS_LABEL, statusBadge } from './format';
+import { IActionInfo, IntervalApi, IRegistryError, IRun, TERMINAL } from './client/api';
+import { el, fullTime, relativeTime, SOURCE_LABEL, STATUS_LABEL, statusBadge } from './client/format';
 import { intervalIcon } from './icons';
 import { InboxNews, InboxSection, notifyHandOff, OpenRun } from './inbox';
 
@@ -21,6 +21,7 @@ export const CommandIDs = {
   startRun: 'interval-nb:start-queued-run',
   refresh: 'interval-nb:refresh',
   showSidebar: 'interval-nb:show-sidebar',
+  openApp: 'interval-nb:open-app',
   about: 'interval-nb:open-docs'
 } as const;
 
@@ -217,7 +218,21 @@ export class IntervalSidebar extends SidePanel {
     });
     refreshIcon.element({ container: refresh, tag: 'span', elementPosition: 'center' });
     refresh.addEventListener('click', () => void options.commands.execute(CommandIDs.refresh));
-    const header = el('div', { class: 'inb-sb-headerbar' }, el('h2', { class: 'inb-sb-header', text: 'Interval' }), refresh);
+    // The same actions, inbox and runs for people who never open Lab: a link to send them.
+    const openApp = el('a', {
+      class: 'inb-sb-open-app',
+      href: options.api.appUrl(),
+      target: '_blank',
+      rel: 'noopener',
+      text: 'Open as app',
+      title: 'The kernel-free app page of these actions, for people who never see code'
+    });
+    const header = el(
+      'div',
+      { class: 'inb-sb-headerbar' },
+      el('h2', { class: 'inb-sb-header', text: 'Interval' }),
+      el('span', { class: 'inb-sb-headerbar-tools' }, openApp, refresh)
+    );
     this.header.addWidget(new Widget({ node: header }));
     this.toolbar.hide();
     const open: OpenRun = run => void options.commands.execute(CommandIDs.openRun, { id: run.id, label: run.title });

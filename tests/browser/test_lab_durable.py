@@ -67,7 +67,9 @@ def test_a_run_tab_survives_a_sigkill_of_the_actions_kernel(
     psutil.Process(actions_kernel_pid(lab, tmp_path / "runtime")).kill()
 
     # The tab stays on its prompt and says the run is saved with no kernel.
-    expect(panel).to_have_attribute("data-hibernated", "true", timeout=30_000)
+    expect(panel.locator(".inb-panel-page")).to_have_attribute(
+        "data-hibernated", "true", timeout=30_000
+    )
     expect(panel.locator(".inb-panel-asleep")).to_have_text("Saved, no kernel running")
     expect(yes).to_be_visible()
     expect(view).to_contain_text(
@@ -81,7 +83,7 @@ def test_a_run_tab_survives_a_sigkill_of_the_actions_kernel(
     result = view.locator(".inb-rv-result")
     expect(result).to_be_visible(timeout=60_000)
     expect(result).to_contain_text("ana@example.com")
-    expect(panel).to_have_attribute("data-hibernated", "false")
+    expect(panel.locator(".inb-panel-page")).to_have_attribute("data-hibernated", "false")
     expect(run_item).to_have_attribute("data-status", "completed", timeout=20_000)
     # The details tell what happened, in words.
     panel.locator(".inb-panel-details > summary").click()

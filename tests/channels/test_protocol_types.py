@@ -1,4 +1,4 @@
-"""The page's message types (labextension/src/runview/protocol.ts) mirror interval_nb/protocol.py.
+"""The page's message types (labextension/src/common/protocol.ts) mirror interval_nb/protocol.py.
 
 Every public TypedDict in ``protocol.py`` has an interface of the same name in ``protocol.ts``
 with the same keys, the same optional-ness and the same types (``Any`` is ``unknown``,
@@ -21,7 +21,7 @@ import pytest
 from interval_nb import protocol
 
 PROTOCOL_TS = (
-    Path(__file__).resolve().parents[2] / "labextension" / "src" / "runview" / "protocol.ts"
+    Path(__file__).resolve().parents[2] / "labextension" / "src" / "common" / "protocol.ts"
 )
 CONSTANTS = ("PROTOCOL_VERSION", "TERMINAL_STATUSES", "REDACTED", "REMOTE_TARGET")
 

@@ -1,11 +1,33 @@
 /**
  * The client of the server extension's API under `{base_url}interval/api/`.
  *
- * Every URL is built from `ServerConnection.makeSettings()`, so the extension works under a
- * JupyterHub `base_url` and behind Lab's own authentication (token header, XSRF cookie).
+ * It needs only the DOM: how requests reach the server (base URL, authentication) is an
+ * `IConnection`, which JupyterLab builds from its `ServerConnection` settings (`../labconnection`)
+ * and the standalone app page from its own page config (`../app/connection`). So the Lab
+ * sidebar, the run tabs and the app page share one client and one run model.
  */
-import { URLExt } from '@jupyterlab/coreutils';
-import { ServerConnection } from '@jupyterlab/services';
+import { RunStatus, TERMINAL_STATUSES } from '../common/protocol';
+
+export type { RunStatus };
+
+/** How the client reaches one Jupyter server: its URLs and its authenticated transport. */
+export interface IConnection {
+  /** The server's base URL, ending in `/` (e.g. `/user/ana/`). */
+  readonly baseUrl: string;
+  /** Send an HTTP request, authenticated as the page is (token, cookie, XSRF header). */
+  fetch(url: string, init: RequestInit): Promise<Response>;
+  /** Open an authenticated WebSocket to `path` (relative to the base URL). */
+  socket(path: string): WebSocket;
+}
+
+/** `base` and URL path parts joined with single slashes (parts are not encoded here). */
+export function joinUrl(base: string, ...parts: string[]): string {
+  let url = base;
+  for (const part of parts) {
+    url = url.replace(/\/+$/, '') + '/' + part.replace(/^\/+/, '');
+  }
+  return url;
+}
 
 /** An action the server serves (`GET actions`). */
 export interface IActionInfo {
@@ -21,24 +43,8 @@ export interface IRegistryError {
   message: string;
 }
 
-/** The statuses a run goes through (docs/architecture.md, "Run states"). */
-export type RunStatus =
-  | 'queued'
-  | 'pending'
-  | 'running'
-  | 'awaiting_input'
-  | 'completed'
-  | 'failed'
-  | 'cancelled'
-  | 'interrupted';
-
 /** Statuses after which nothing changes any more. */
-export const TERMINAL: ReadonlySet<string> = new Set([
-  'completed',
-  'failed',
-  'cancelled',
-  'interrupted'
-]);
+export const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_STATUSES);
 
 /** A run as the API shows it; `transcript`/`logs`/`notifications` only on a single run. */
 export interface IRun {
@@ -105,22 +111,23 @@ export class ApiError extends Error {
 
 /** Talks to one Jupyter server's interval API. */
 export class IntervalApi {
-  constructor(
-    readonly settings: ServerConnection.ISettings = ServerConnection.makeSettings()
-  ) {}
+  constructor(readonly connection: IConnection) {}
 
   /** The API root, e.g. `/user/ana/interval/api/`. */
   url(...parts: string[]): string {
-    return URLExt.join(
-      this.settings.baseUrl,
-      'interval/api',
-      ...parts.map(encodeURIComponent)
-    );
+    return joinUrl(this.connection.baseUrl, 'interval/api', ...parts.map(encodeURIComponent));
   }
 
   /** Where the server extension serves the page-side renderer and its styles. */
   staticUrl(file: string): string {
-    return URLExt.join(this.settings.baseUrl, 'static/interval_nb', file);
+    return joinUrl(this.connection.baseUrl, 'static/interval_nb', file);
+  }
+
+  /** The kernel-free app page (`{base_url}interval/`), optionally on one action or one run. */
+  appUrl(open: { action?: string; run?: string } = {}): string {
+    const query = open.action ? `?action=${encodeURIComponent(open.action)}` : '';
+    const hash = open.run ? `#run=${encodeURIComponent(open.run)}` : '';
+    return joinUrl(this.connection.baseUrl, 'interval/') + query + hash;
   }
 
   async actions(): Promise<{ actions: IActionInfo[]; errors: IRegistryError[] }> {
@@ -146,11 +153,16 @@ export class IntervalApi {
     return reply.run;
   }
 
-  /** The history; with `waitingFor: 'me'`, the person's inbox (runs whose prompt is theirs). */
-  async runs(query: { status?: string; limit?: number; waitingFor?: 'me' } = {}): Promise<IRunPage> {
+  /** The history (one person's with `user`); with `waitingFor: 'me'`, the person's inbox. */
+  async runs(
+    query: { status?: string; limit?: number; waitingFor?: 'me'; user?: string } = {}
+  ): Promise<IRunPage> {
     const search = new URLSearchParams();
     if (query.status) {
       search.set('status', query.status);
+    }
+    if (query.user) {
+      search.set('user', query.user);
     }
     if (query.waitingFor) {
       search.set('waiting_for', query.waitingFor);
@@ -217,12 +229,7 @@ export class IntervalApi {
 
   /** Open the run's WebSocket stream (`{"type": "state"}` first, then updates). */
   stream(id: string): WebSocket {
-    const url = URLExt.join(this.settings.wsUrl, 'interval/api', 'runs', encodeURIComponent(id), 'stream');
-    // Same authentication as Lab's own kernel websockets: the token as a query parameter
-    // when the page was opened with one (cookies cover the rest).
-    const token = this.settings.token;
-    const authed = token && this.settings.appendToken ? `${url}?token=${encodeURIComponent(token)}` : url;
-    return new this.settings.WebSocket(authed);
+    return this.connection.socket(joinUrl('interval/api/runs', encodeURIComponent(id), 'stream'));
   }
 
   private _viewer: Promise<IMe | null> | null = null;
@@ -240,7 +247,7 @@ export class IntervalApi {
     }
     let response: Response;
     try {
-      response = await ServerConnection.makeRequest(url, init, this.settings);
+      response = await this.connection.fetch(url, init);
     } catch (err) {
       throw new ApiError(0, 'network', `Cannot reach the Jupyter server: ${String(err)}`);
     }

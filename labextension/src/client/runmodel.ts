@@ -5,10 +5,9 @@
  * The renderer reads traits with `get()`, listens to `change` and `msg:custom`, and sends
  * `answer` / `cancel` / `query` / `search` / `draft` messages with `send()`. Here the traits
  * come from `GET runs/{id}` and the run's WebSocket stream, and the messages become REST calls,
- * so the same renderer draws the run in a JupyterLab tab, with no kernel of the tab's own.
+ * so the same renderer draws the run in a JupyterLab tab or the app page, with no kernel of its own.
  */
-import { ISignal, Signal } from '@lumino/signaling';
-
+import { Emitter, IEvent } from '../common/emitter';
 import { ApiError, IMe, IntervalApi, IRun, TERMINAL } from './api';
 
 type Listener = (...args: unknown[]) => void;
@@ -75,12 +74,12 @@ export class RunModel {
   }
 
   /** Emitted after every change of the run (status, prompt, progress, logs…). */
-  get changed(): ISignal<this, IRun> {
+  get changed(): IEvent<RunModel, IRun> {
     return this._changed;
   }
 
   /** Emitted when a request of the page failed (the message says what to do). */
-  get failed(): ISignal<this, string> {
+  get failed(): IEvent<RunModel, string> {
     return this._failed;
   }
 
@@ -159,7 +158,8 @@ export class RunModel {
     this._socket?.close();
     this._socket = null;
     this._listeners.clear();
-    Signal.clearData(this);
+    this._changed.clear();
+    this._failed.clear();
   }
 
   // -- requests -------------------------------------------------------------------------------
@@ -362,8 +362,8 @@ export class RunModel {
   private _attempts = 0;
   private _retry = 0;
   private _disposed = false;
-  private _changed = new Signal<this, IRun>(this);
-  private _failed = new Signal<this, string>(this);
+  private _changed = new Emitter<RunModel, IRun>(this);
+  private _failed = new Emitter<RunModel, string>(this);
 }
 
 /** The assignees of `prompt` if `viewer` is known and none of them (see `RunModel.waitingFor`). */

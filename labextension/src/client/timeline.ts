@@ -4,7 +4,7 @@
  */
 import { IRun, IRunEvent } from './api';
 import { el, fullTime, show, toDate } from './format';
-import { renderResultValue } from './common/result';
+import { renderResultValue } from '../common/result';
 
 interface IComponentSpec {
   kind?: string;

@@ -20,7 +20,7 @@ import {
   WidgetProps,
   propsOf
 } from './props';
-import { ComponentSpec } from './protocol';
+import { ComponentSpec } from '../common/protocol';
 import { dataGrid } from './tables/grid';
 import { dataTable } from './tables/table';
 import { tree } from './tree';

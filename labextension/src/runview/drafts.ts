@@ -14,7 +14,7 @@
 import { BuiltInput } from './inputs/types';
 import { SortSpec } from './messages';
 import { propsOf, InputProps } from './props';
-import { ComponentSpec, PromptSpec } from './protocol';
+import { ComponentSpec, PromptSpec } from '../common/protocol';
 import { isPlainObject, text } from '../common/text';
 
 /** One component's draft: plain JSON values. */

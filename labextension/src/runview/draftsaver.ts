@@ -8,7 +8,7 @@
 import { isPlainObject } from '../common/text';
 import { RunModel } from './messages';
 import { PromptForm } from './prompt';
-import { PromptSpec } from './protocol';
+import { PromptSpec } from '../common/protocol';
 
 const DRAFT_SAVE_MS = 400;
 const CHANGE_EVENTS = ['input', 'change', 'click'];

@@ -9,7 +9,7 @@ import { DraftEntry, fieldDraft, restoreField } from './drafts';
 import { buildInput } from './inputs';
 import { BuiltInput } from './inputs/types';
 import { InputProps, propsOf } from './props';
-import { ComponentSpec } from './protocol';
+import { ComponentSpec } from '../common/protocol';
 
 /** A drawn field, as its prompt uses it. */
 export interface Field {

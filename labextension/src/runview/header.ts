@@ -4,7 +4,7 @@
 import { h } from '../common/dom';
 import { button } from './controls';
 import { RunModel } from './messages';
-import { RunStatus, TERMINAL_STATUSES } from './protocol';
+import { RunStatus, TERMINAL_STATUSES } from '../common/protocol';
 
 const STATUS_TEXT: Record<RunStatus, string> = {
   queued: 'Queued',

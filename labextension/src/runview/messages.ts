@@ -7,7 +7,7 @@
  * `search_result` / `search_error` messages carrying the same `request_id`, `prompt_id` and
  * `component`; they reach the view as `msg:custom` events and are checked field by field.
  */
-import { AnswerMessage, CancelMessage, DraftMessage, RunState } from './protocol';
+import { AnswerMessage, CancelMessage, DraftMessage, RunState } from '../common/protocol';
 
 /** A table's sort: a column key and a direction. */
 export interface SortSpec {

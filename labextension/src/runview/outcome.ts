@@ -4,7 +4,7 @@
 import { h } from '../common/dom';
 import { renderResultValue } from '../common/result';
 import { text } from '../common/text';
-import { ErrorInfo, LoadingState, Notification } from './protocol';
+import { ErrorInfo, LoadingState, Notification } from '../common/protocol';
 
 /** Progress of long work (`ctx.loading`): a label, a count and a bar. */
 export function renderLoading(loading: LoadingState): HTMLDivElement {

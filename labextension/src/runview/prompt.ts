@@ -10,7 +10,7 @@ import { Keeper, fieldContext, runCleanups } from './context';
 import { button, showAlert } from './controls';
 import { DraftEntry } from './drafts';
 import { Field, buildField } from './field';
-import { AnswerMessage, ChoiceSpec, PromptSpec } from './protocol';
+import { AnswerMessage, ChoiceSpec, PromptSpec } from '../common/protocol';
 import { DataRequest, Reply, ReplyHandler, RunModel } from './messages';
 import { WaitingFor } from './waiting';
 

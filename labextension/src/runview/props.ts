@@ -3,7 +3,7 @@
  * (`interval_nb/io/`). Every field is optional: the page draws what it is given and the kernel
  * judges every answer, so a missing or odd prop must never break a view.
  */
-import { ComponentSpec } from './protocol';
+import { ComponentSpec } from '../common/protocol';
 
 /** A component's props as the shape its kind uses (`{}` when it has none). */
 export function propsOf<T extends object>(comp: ComponentSpec): Partial<T> {

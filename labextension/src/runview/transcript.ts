@@ -10,7 +10,7 @@ import { json } from '../common/text';
 import { FieldContext, runCleanups } from './context';
 import { renderDisplay } from './displays';
 import { DataRequest, Reply, ReplyHandler, RunModel } from './messages';
-import { ComponentSpec, TranscriptEntry } from './protocol';
+import { ComponentSpec, TranscriptEntry } from '../common/protocol';
 
 /** One drawn entry: its element, its components' reply handlers and clean-ups. */
 interface EntryView {

@@ -18,7 +18,7 @@ import { LogsView } from './logs';
 import { RunModel, RunTraits } from './messages';
 import { renderLoading, renderNotifications, renderOutcome } from './outcome';
 import { PromptForm } from './prompt';
-import { PromptSpec } from './protocol';
+import { PromptSpec } from '../common/protocol';
 import { TranscriptView } from './transcript';
 
 /** One view of one run model. */

@@ -6,7 +6,7 @@ import { h } from '../../common/dom';
 import { isPlainObject, text } from '../../common/text';
 import { showAlert, smallButton } from '../controls';
 import { FileProps, propsOf } from '../props';
-import { ComponentSpec } from '../protocol';
+import { ComponentSpec } from '../../common/protocol';
 import { BuiltInput } from './types';
 
 /** A size as the kernel writes it in its own messages (io/files.py `_human`: 1 KB = 1000 bytes). */

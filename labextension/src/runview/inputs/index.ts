@@ -4,7 +4,7 @@
  */
 import { h } from '../../common/dom';
 import { FieldContext } from '../context';
-import { ComponentSpec } from '../protocol';
+import { ComponentSpec } from '../../common/protocol';
 import { dataTable } from '../tables/table';
 import { fileInput } from './files';
 import { richText } from './richtext';

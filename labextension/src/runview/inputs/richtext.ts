@@ -7,7 +7,7 @@ import { text } from '../../common/text';
 import { FieldContext } from '../context';
 import { button, smallButton } from '../controls';
 import { RichTextProps, propsOf } from '../props';
-import { ComponentSpec } from '../protocol';
+import { ComponentSpec } from '../../common/protocol';
 import { BuiltInput } from './types';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -11,7 +11,7 @@ import { DraftEntry, draftResult } from '../drafts';
 import { newRequestId } from '../ids';
 import { Reply } from '../messages';
 import { SearchProps, propsOf } from '../props';
-import { ComponentSpec } from '../protocol';
+import { ComponentSpec } from '../../common/protocol';
 import { DEBOUNCE_MS } from '../tables/paged';
 import { BuiltInput } from './types';
 

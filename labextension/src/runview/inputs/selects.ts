@@ -8,7 +8,7 @@
 import { h } from '../../common/dom';
 import { text } from '../../common/text';
 import { OptionSpec, SelectProps, propsOf } from '../props';
-import { ComponentSpec } from '../protocol';
+import { ComponentSpec } from '../../common/protocol';
 import { BuiltInput } from './types';
 
 /** More options than this: a `<select>` instead of radio buttons. */

@@ -5,7 +5,7 @@
 import { Attrs, h } from '../../common/dom';
 import { text } from '../../common/text';
 import { InputProps, propsOf } from '../props';
-import { ComponentSpec } from '../protocol';
+import { ComponentSpec } from '../../common/protocol';
 import { BuiltInput, InputBuilder } from './types';
 
 /** An `<input class="inb-rv-input">` showing the component's value. */

@@ -3,7 +3,7 @@
  */
 import { FieldContext } from '../context';
 import { DraftEntry } from '../drafts';
-import { ComponentSpec } from '../protocol';
+import { ComponentSpec } from '../../common/protocol';
 
 /** One drawn input control. */
 export interface BuiltInput {

@@ -4,7 +4,7 @@
 import { appendChildren, h } from '../../common/dom';
 import { text } from '../../common/text';
 import { FieldContext } from '../context';
-import { ComponentSpec } from '../protocol';
+import { ComponentSpec } from '../../common/protocol';
 import { PagedData } from './paged';
 
 /** One card as the kernel sends it. */

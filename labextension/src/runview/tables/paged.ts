@@ -16,7 +16,7 @@ import { Fallback, setDisabled, setHidden } from '../focus';
 import { newRequestId } from '../ids';
 import { Reply, SortSpec } from '../messages';
 import { PagedProps, propsOf } from '../props';
-import { ComponentSpec } from '../protocol';
+import { ComponentSpec } from '../../common/protocol';
 
 /** Table/grid page sizes offered (plus the author's own). */
 const PAGE_SIZES = [10, 20, 50, 100];

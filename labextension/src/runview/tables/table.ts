@@ -9,7 +9,7 @@ import { smallButton } from '../controls';
 import { DraftEntry } from '../drafts';
 import { setDisabled, setHidden } from '../focus';
 import { ColumnSpec, MenuItem, PagedProps, propsOf } from '../props';
-import { ComponentSpec } from '../protocol';
+import { ComponentSpec } from '../../common/protocol';
 import { cellContent, cellText } from './cells';
 import { PagedData } from './paged';
 import { rowMenu } from './rowmenu';

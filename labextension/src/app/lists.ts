@@ -1,0 +1,73 @@
+/**
+ * The app page's two lists of runs: "Waiting for me" (the inbox: prompts that are the
+ * person's to answer and runs queued for them) and "My runs" (the person's history, newest
+ * first). Both are re-read while shown, so statuses stay live.
+ */
+import { IMe, IntervalApi, IRun, IRunPage } from '../client/api';
+import { el } from '../client/format';
+import { inboxReason } from '../client/inbox';
+import { IRunListOptions, showRuns } from './runlist';
+
+/** How many runs a list shows. */
+const LIST_LIMIT = 50;
+
+/** A titled list of runs with a line for when it is empty. */
+abstract class RunsSection {
+  constructor(label: string, emptyText: string) {
+    this.empty = el('p', { class: 'inb-app-empty', text: emptyText, hidden: true });
+    this.node = el('section', { class: 'inb-app-list', 'aria-label': label }, el('h2', { text: label }), this.list, this.empty);
+  }
+
+  readonly node: HTMLElement;
+
+  /** Read the runs again and redraw; returns what the server answered (runs and total). */
+  async refresh(): Promise<IRunPage> {
+    const page = await this.read();
+    showRuns(this.list, this.empty, page.runs, this.options());
+    return page;
+  }
+
+  protected abstract read(): Promise<IRunPage>;
+
+  protected abstract options(): IRunListOptions;
+
+  protected readonly list = el('ul', { class: 'inb-app-runs' });
+  protected readonly empty: HTMLElement;
+}
+
+/** "Waiting for me". */
+export class InboxList extends RunsSection {
+  constructor(
+    private readonly api: IntervalApi,
+    private readonly start: (run: IRun, button: HTMLButtonElement) => void
+  ) {
+    super('Waiting for me', 'Nothing is waiting for you.');
+  }
+
+  protected read(): Promise<IRunPage> {
+    return this.api.runs({ waitingFor: 'me', limit: LIST_LIMIT });
+  }
+
+  protected options(): IRunListOptions {
+    return { describe: inboxReason, start: this.start };
+  }
+}
+
+/** "My runs". */
+export class MyRuns extends RunsSection {
+  constructor(
+    private readonly api: IntervalApi,
+    private readonly me: () => IMe | null
+  ) {
+    super('My runs', 'You have not run anything yet. Pick an action to start.');
+  }
+
+  protected read(): Promise<IRunPage> {
+    const user = this.me()?.username;
+    return this.api.runs({ limit: LIST_LIMIT, ...(user ? { user } : {}) });
+  }
+
+  protected options(): IRunListOptions {
+    return { describe: run => (run.status === 'awaiting_input' ? 'waiting for an answer' : '') };
+  }
+}
