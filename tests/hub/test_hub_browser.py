@@ -136,3 +136,42 @@ def test_three_people_hand_a_refund_along_in_their_own_browsers(
     done = alice.locator(f"#interval-nb-sidebar .inb-sb-run[data-run-id='{run_id}']")
     expect(done).to_have_attribute("data-status", "completed", timeout=30_000)
     expect(done).to_contain_text("bob")
+
+
+def test_the_app_page_behind_the_hub_login(
+    hub: Hub, browser: Browser, contexts: list[BrowserContext], artefacts: Path
+) -> None:
+    """A visitor of alice's shared server opens the app page: the hub's login, then the app."""
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    contexts.append(context)
+    page = context.new_page()
+    authorize = page.get_by_role("button", name="Authorize")
+    page.add_locator_handler(authorize, lambda button: button.click())
+    page.goto(f"{hub.url}/user/alice/interval/?action=refund")
+    expect(page.locator("#username_input")).to_be_visible(timeout=30_000)  # the hub's login
+    expect(page.locator("#inb-app")).to_have_count(0)
+    page.locator("#username_input").fill("carol")
+    page.locator("#password_input").fill(PASSWORD)
+    page.locator("#login_submit").click()
+
+    # back on the link she was sent: the refund starts, as carol, in alice's actions kernel
+    amount = page.get_by_label("Amount")
+    expect(amount).to_be_editable(timeout=60_000)
+    expect(page.locator(".inb-app-user")).to_have_text("carol")
+    amount.fill("30")
+    amount.press("Enter")
+    approve = page.locator(".inb-app-runscreen .inb-rv").get_by_role("button", name="Yes")
+    expect(approve).to_be_enabled(timeout=30_000)  # she is a manager: the approval is hers
+    approve.click()
+    note = page.get_by_label("Note for the customer")
+    expect(note).to_be_editable(timeout=30_000)
+    note.fill("Small refund")
+    note.press("Enter")
+    expect(page.locator(".inb-app-runscreen .inb-rv-badge")).to_have_text(
+        "Completed", timeout=30_000
+    )
+    page.screenshot(path=str(artefacts / "hub-app-page.png"))
+
+    run_id = page.url.split("#run=")[1]
+    status, run = hub.interval("GET", f"runs/{run_id}", "alice")
+    assert status == 200 and run["run"]["user"] == "carol", run
