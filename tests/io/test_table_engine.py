@@ -8,6 +8,7 @@ semantics themselves (missing values last in both directions, shown text searche
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import decimal
 import enum
@@ -186,6 +187,27 @@ def test_text_searched_ignoring_ascii_case_only_where_lowercasing_agrees(
     index = columnar._index  # type: ignore[attr-defined]
     assert index is not None
     assert index._ascii_exact == {"c0": True, "c1": True, "c2": False}
+
+
+def test_number_lists_are_only_read_by_a_search_they_cannot_match(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rows = [
+        {"id": i, "amount": i / 4, "ok": i % 2 == 0, "gone": None, "name": f"Bob {i}"}
+        for i in range(40)
+    ]
+    source, _ = build(rows)
+    assert isinstance(source, ListSource)
+    asyncio.run(source.page(TableQuery(0, 10, None, "bob")))
+    index = source._index
+    assert index is not None
+    # Their types are known from the read; nothing but the text became a polars Series.
+    assert sorted(index._values) == ["name"]
+    assert sorted(index._kinds) == ["amount", "gone", "id", "ok"]
+    asyncio.run(source.page(TableQuery(0, 10, None, "1")))  # digits: numbers are searched
+    assert sorted(index._values) == ["amount", "id", "name"]
+    _, with_engine, _, without = both_paths(rows, monkeypatch, searches=["bob", "1", "true", "2.5"])
+    assert_same(with_engine, without)
 
 
 def test_polars_agrees_with_the_fallback_over_its_rows(monkeypatch: pytest.MonkeyPatch) -> None:
