@@ -38,6 +38,10 @@ LOWER_TO_ASCII = ("\u0130", "\u212a")
 found by lowercasing every code point: elsewhere, an ASCII needle is in the lowercase text
 exactly where it is in the text ignoring ASCII case."""
 
+LOWERED_INTO = frozenset("ik")
+"""The ASCII letters :data:`LOWER_TO_ASCII` lowercase into: a needle without them cannot
+match across one of those characters, whatever the column holds."""
+
 Fetch = Callable[[Accessor], Any]
 """The values of one column: a polars Series, or a list of Python values in row order."""
 
@@ -154,15 +158,15 @@ class ColumnarIndex:
         """Which rows' lowercase text contains ``needle``, found without lowercasing if it can.
 
         Lowercasing a column costs as much as searching it; ignoring ASCII case finds the same
-        rows for an ASCII needle unless the column holds one of :data:`LOWER_TO_ASCII`. The
-        first search learns whether it does in the same select (each hand-over of the GIL
-        waits out the main thread's switch interval while it converts the next column).
+        rows for an ASCII needle unless the column holds one of :data:`LOWER_TO_ASCII` and the
+        needle the letter it becomes. The first such search learns whether the column does in
+        the same select (each hand-over of the GIL waits while the main thread converts).
         """
         col = self.pl.col(key)
         exact = self._ascii_exact.get(key)
         if needle.isascii() and exact is not False:
             hits = col.str.contains_any([needle], ascii_case_insensitive=True).fill_null(False)
-            if exact:
+            if exact or LOWERED_INTO.isdisjoint(needle):
                 return frame.select(hits).to_series().to_numpy()
             ascii_only = col.str.len_bytes().sum() == col.str.len_chars().sum()
             found = frame.select(hits.alias("hits"), ascii_only.alias("ascii"))
