@@ -290,6 +290,18 @@ class Actions:
 
         return show_launcher(self)
 
+    def inbox(self, title: str = "Waiting for me") -> Any:
+        """Display "Waiting for me": the runs whose prompt is the viewer's to answer.
+
+        Meant for dashboards (Voilà under a Jupyter server with the interval_nb extension): the
+        page lists the runs through the server's API as the person logged in, and clicking one
+        opens its form below the list. It lists every run waiting for that person, not only
+        this registry's.
+        """
+        from .channels.inbox import show_inbox
+
+        return show_inbox(title)
+
     def __repr__(self) -> str:
         return f"<Actions: {', '.join(self._actions) or 'none'}>"
 

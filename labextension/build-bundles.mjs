@@ -14,7 +14,10 @@ const ENTRIES = [
   { in: 'src/launcher/index.ts', out: '../interval_nb/static/launcher.js' },
   // the kernel-free app page at {base_url}interval/, and its stylesheet (run page + layout)
   { in: 'src/app/index.ts', out: '../interval_nb/static/app.js' },
-  { in: 'style/app.css', out: '../interval_nb/static/app.css' }
+  { in: 'style/app.css', out: '../interval_nb/static/app.css' },
+  // "Waiting for me" on dashboards (actions.inbox())
+  { in: 'src/inboxwidget/index.ts', out: '../interval_nb/static/inbox.js' },
+  { in: 'style/inbox.css', out: '../interval_nb/static/inbox.css' }
 ];
 
 const BANNER = 'Built from labextension/src by esbuild (labextension/build-bundles.mjs); do not edit.';

@@ -119,11 +119,17 @@ class ActionsHandler(ApiHandler):
 
 
 class MeHandler(ApiHandler):
-    """``GET me``: who the API takes the caller for (``{"username", "display_name", "groups"}``)."""
+    """``GET me``: who the API takes the caller for (``{"username", "display_name", "groups"}``).
+
+    It also sets Jupyter's ``_xsrf`` cookie if the browser has none: a page that never rendered
+    a Jupyter template (a Voilà dashboard's inbox widget) asks ``me`` first, then sends the
+    cookie's value as ``X-XSRFToken`` with its writes, as Lab does.
+    """
 
     @web.authenticated
     @authorized
     async def get(self) -> None:
+        self.xsrf_token  # noqa: B018 (reading it sets the cookie when missing)
         self.reply(identity_json(self.identity()))
 
 

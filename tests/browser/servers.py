@@ -248,13 +248,15 @@ def start_jupyter_server(
     notebooks: list[str],
     dirs: Sequence[str] = (),
     extra_args: Sequence[str] = (),
+    files: dict[str, str] | None = None,
 ) -> Server:
     """Start a plain ``jupyter server`` (no Lab UI) for ``/voila/render/…`` and the APIs.
 
     Voilà's server extension is enabled when voila is installed, so its notebooks render at
-    ``{url}/voila/render/<notebook>``; ``extra_args`` go on the command line.
+    ``{url}/voila/render/<notebook>``; ``extra_args`` go on the command line, ``files``
+    (name → text) into the root.
     """
-    root = _prepare_root(tmp, notebooks)
+    root = _prepare_root(tmp, notebooks, files)
     _copy_dirs(root, dirs)
     port, token = free_port(), secrets.token_hex(16)
     cmd = [sys.executable, "-m", "jupyter_server", *_server_args(port, token, root), *extra_args]

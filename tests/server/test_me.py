@@ -38,3 +38,11 @@ async def test_me_needs_the_api_permission(api: Api) -> None:
     assert status == 403, body
     status, body = await api("POST", "me", token="carol-token")
     assert (status, body["error"]["code"]) == (405, "method_not_allowed"), body
+
+
+async def test_me_sets_the_xsrf_cookie_pages_outside_lab_write_with(jp_fetch: Any) -> None:
+    response = await jp_fetch(
+        "interval", "api", "me", headers={"Authorization": "token carol-token"}
+    )
+    cookies = response.headers.get_list("Set-Cookie")
+    assert any(c.startswith("_xsrf=") for c in cookies), cookies

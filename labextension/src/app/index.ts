@@ -3,8 +3,8 @@
  * follows the system's light/dark preference and starts the app in `#inb-app`.
  */
 import { IntervalApi } from '../client/api';
+import { cookieConnection } from '../client/cookieconnection';
 import { readConfig } from './config';
-import { appConnection } from './connection';
 import { App } from './shell';
 import { followSystemTheme } from './theme';
 
@@ -14,7 +14,7 @@ export async function main(): Promise<void> {
   const root = document.getElementById('inb-app') ?? document.body;
   try {
     const config = readConfig();
-    await new App(new IntervalApi(appConnection(config)), config, root).start();
+    await new App(new IntervalApi(cookieConnection(config.baseUrl, config.xsrfToken)), config, root).start();
   } catch (err) {
     const message = document.createElement('p');
     message.className = 'inb-app-fatal';

@@ -39,9 +39,11 @@ abstract class RunsSection {
 export class InboxList extends RunsSection {
   constructor(
     private readonly api: IntervalApi,
-    private readonly start: (run: IRun, button: HTMLButtonElement) => void
+    private readonly start: (run: IRun, button: HTMLButtonElement) => void,
+    private readonly open?: (run: IRun) => void,
+    title = 'Waiting for me'
   ) {
-    super('Waiting for me', 'Nothing is waiting for you.');
+    super(title, 'Nothing is waiting for you.');
   }
 
   protected read(): Promise<IRunPage> {
@@ -49,7 +51,7 @@ export class InboxList extends RunsSection {
   }
 
   protected options(): IRunListOptions {
-    return { describe: inboxReason, start: this.start };
+    return { describe: inboxReason, start: this.start, open: this.open };
   }
 }
 

@@ -9,6 +9,8 @@ import { el, fullTime, relativeTime, statusBadge } from '../client/format';
 export interface IRunListOptions {
   /** The line under the title (default: who started it). */
   describe?: (run: IRun) => string;
+  /** Open the run in place (default: the link goes to `#run=<id>`). */
+  open?: (run: IRun) => void;
   /** Start a queued run (only queued runs get the button). */
   start?: (run: IRun, button: HTMLButtonElement) => void;
 }
@@ -29,6 +31,13 @@ export function runItem(run: IRun, options: IRunListOptions = {}): HTMLLIElement
       el('time', { text: relativeTime(when), title: fullTime(when) })
     )
   );
+  const open = options.open;
+  if (open) {
+    link.addEventListener('click', event => {
+      event.preventDefault();
+      open(run);
+    });
+  }
   const item = el('li', { class: 'inb-app-run' }, link);
   item.dataset.runId = run.id;
   item.dataset.status = run.status;

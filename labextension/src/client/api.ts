@@ -3,7 +3,7 @@
  *
  * It needs only the DOM: how requests reach the server (base URL, authentication) is an
  * `IConnection`, which JupyterLab builds from its `ServerConnection` settings (`../labconnection`)
- * and the standalone app page from its own page config (`../app/connection`). So the Lab
+ * and pages outside Lab from the login cookie (`./cookieconnection`). So the Lab
  * sidebar, the run tabs and the app page share one client and one run model.
  */
 import { RunStatus, TERMINAL_STATUSES } from '../common/protocol';

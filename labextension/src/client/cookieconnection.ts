@@ -1,28 +1,38 @@
 /**
- * The API client's connection on the app page: same-origin requests with the person's Jupyter
- * login cookie, and the XSRF header Jupyter asks of cookie-authenticated writes.
+ * The API client's connection on a page outside JupyterLab that the Jupyter server served (the
+ * app page, a Voilà dashboard under `/voila/render/`): same-origin requests with the person's
+ * Jupyter login cookie, and the XSRF header Jupyter asks of cookie-authenticated writes.
  */
-import { IConnection, joinUrl } from '../client/api';
-import { IAppConfig } from './config';
+import { IConnection, joinUrl } from './api';
 
-/** The `_xsrf` cookie (Jupyter may renew it), else the token the page was served with. */
-function xsrfToken(config: IAppConfig): string {
+/** The `_xsrf` cookie (Jupyter may renew it), else `fallback`. */
+function xsrfToken(fallback: string): string {
   const match = document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/);
-  return match ? decodeURIComponent(match[1]) : config.xsrfToken;
+  return match ? decodeURIComponent(match[1]) : fallback;
 }
 
-/** An `IConnection` for the page served with `config`. */
-export function appConnection(config: IAppConfig): IConnection {
+/** An `IConnection` to the server at `baseUrl`; `xsrfToken`: the page's, if it was given one. */
+export function cookieConnection(baseUrl: string, xsrfFallback = ''): IConnection {
   return {
-    baseUrl: config.baseUrl,
+    baseUrl,
     fetch: (url, init) => {
       const headers = new Headers(init.headers);
-      headers.set('X-XSRFToken', xsrfToken(config));
+      headers.set('X-XSRFToken', xsrfToken(xsrfFallback));
       return window.fetch(url, { ...init, headers, credentials: 'same-origin' });
     },
     socket: path => {
       const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-      return new WebSocket(`${scheme}//${location.host}${joinUrl(config.baseUrl, path)}`);
+      return new WebSocket(`${scheme}//${location.host}${joinUrl(baseUrl, path)}`);
     }
   };
+}
+
+/** The server's base URL on a page Jupyter served (its `jupyter-config-data`), if it says. */
+export function pageBaseUrl(doc: Document = document): string | null {
+  try {
+    const base: unknown = JSON.parse(doc.getElementById('jupyter-config-data')?.textContent ?? 'null')?.baseUrl;
+    return typeof base === 'string' ? base.replace(/\/?$/, '/') : null;
+  } catch {
+    return null;
+  }
 }

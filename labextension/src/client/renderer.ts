@@ -33,7 +33,8 @@ export function loadRenderer(api: IntervalApi): Promise<IRunViewModule> {
     css.href = api.staticUrl('runview.css');
     css.dataset.intervalNb = 'runview';
     document.head.appendChild(css);
-    const url = api.staticUrl('runview.js');
+    // Absolute: a module loaded from a Blob URL (an anywidget's _esm) cannot resolve '/static/…'.
+    const url = new URL(api.staticUrl('runview.js'), location.href).href;
     loading = (import(/* webpackIgnore: true */ url) as Promise<IRunViewModule>).catch(err => {
       loading = null; // let a later tab try again (the server may have been restarting)
       css.remove();
