@@ -117,12 +117,20 @@ class LoadingState(TypedDict):
     items_completed: int
 
 
-class Notification(TypedDict):
-    """A message from ``ctx.notify``."""
-
+class _NotificationFields(TypedDict):
     message: str
     title: str | None
     time: float
+
+
+class Notification(_NotificationFields, total=False):
+    """A message from ``ctx.notify``.
+
+    ``to`` is present when it was addressed to people (``ctx.notify(..., to=...)``): user
+    names and ``group:NAME``; it then also reaches their inbox (``GET notifications``).
+    """
+
+    to: list[str]
 
 
 class ErrorInfo(TypedDict):

@@ -136,7 +136,21 @@ def _v3(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
+def _v4(db: sqlite3.Connection) -> None:
+    """Notifications addressed to people (``ctx.notify(to=...)``): one row per recipient."""
+    db.execute(
+        """CREATE TABLE notices (
+            recipient TEXT NOT NULL,
+            time      REAL NOT NULL,
+            run_id    TEXT NOT NULL,
+            seq       INTEGER NOT NULL,
+            PRIMARY KEY (recipient, time, run_id, seq)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX notices_by_run ON notices (run_id)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
 """``MIGRATIONS[i]`` takes the schema from version ``i`` to ``i + 1`` (``PRAGMA user_version``).
 
 Append a function to change the schema; never edit a released one. Migrations run inside one
@@ -176,6 +190,34 @@ def _dumps(value: Any) -> str:
 
 def _loads(text: str | None) -> Any:
     return None if text is None else json.loads(text)
+
+
+def _notices(events: Sequence[Mapping[str, Any]]) -> list[tuple[str, float, str, int]]:
+    """One ``notices`` row per recipient of each addressed ``notified`` event."""
+    rows = []
+    for event in events:
+        if event["event"] != "notified":
+            continue
+        to = json.loads(event["data"]).get("to")
+        if isinstance(to, list):
+            rows += [(str(r), event["time"], event["run_id"], event["seq"]) for r in to]
+    return rows
+
+
+def _notice(row: Sequence[Any]) -> dict[str, Any]:
+    run_id, seq, when, data, action, title, user = row
+    event = json.loads(data)
+    return {
+        "run_id": run_id,
+        "seq": seq,
+        "time": when,
+        "message": event.get("message"),
+        "title": event.get("title"),
+        "to": event.get("to"),
+        "action": action,
+        "run_title": title,
+        "user": user,
+    }
 
 
 def redact_prompt(spec: PromptSpec | None) -> PromptSpec | None:
@@ -294,6 +336,10 @@ class Store:
                 "INSERT OR IGNORE INTO events (run_id, seq, time, event, data) "
                 "VALUES (:run_id, :seq, :time, :event, :data)",
                 events,
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO notices (recipient, time, run_id, seq) VALUES (?, ?, ?, ?)",
+                _notices(events),
             )
 
     def _append(self, run_id: str, event: str, when: float, data: Mapping[str, Any]) -> None:
@@ -462,10 +508,36 @@ class Store:
                 chunk = ids[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 self._db.execute(f"DELETE FROM events WHERE run_id IN ({marks})", chunk)
+                self._db.execute(f"DELETE FROM notices WHERE run_id IN ({marks})", chunk)
                 self._db.execute(f"DELETE FROM runs WHERE id IN ({marks})", chunk)
         return len(ids)
 
     # -- reads -------------------------------------------------------------------------
+    def notices_for(
+        self, principals: Iterable[str], *, limit: int = 50, since: float = 0.0
+    ) -> list[dict[str, Any]]:
+        """Notifications addressed to any of ``principals`` after ``since``, newest first.
+
+        ``since`` is exclusive to the microsecond (the API's times are ISO with microseconds).
+
+        Each: ``{"run_id", "seq", "time", "message", "title", "to", "action", "run_title",
+        "user"}`` (the run's fields are ``None`` if the run is gone from the history).
+        """
+        who = list(dict.fromkeys(principals))
+        if not who:
+            return []
+        marks = ",".join("?" * len(who))
+        with self._lock:
+            rows = self._db.execute(
+                f"""SELECT DISTINCT n.run_id, n.seq, n.time, e.data, r.action, r.title, r.user
+                    FROM notices n JOIN events e ON e.run_id = n.run_id AND e.seq = n.seq
+                    LEFT JOIN runs r ON r.id = n.run_id
+                    WHERE n.recipient IN ({marks}) AND n.time > ? + 0.0000005
+                    ORDER BY n.time DESC, n.run_id, n.seq LIMIT ?""",
+                (*who, since, limit),
+            ).fetchall()
+        return [_notice(row) for row in rows]
+
     def get_run(self, run_id: str) -> dict[str, Any] | None:
         """One run as a dict (JSON columns decoded), or ``None``."""
         with self._lock:

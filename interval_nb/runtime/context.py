@@ -6,10 +6,13 @@ import dataclasses
 import functools
 import getpass
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ActionDefinitionError
+
+MAX_RECIPIENTS = 100
+"""Most people and groups one ``ctx.notify(to=...)`` may name."""
 
 if TYPE_CHECKING:
     from ..actions import Action
@@ -79,6 +82,24 @@ def _os_username(*login_variables: str | None) -> str:
 def _user_named(username: str) -> User:
     """One shared (frozen) :class:`User` per username, instead of one per run."""
     return User(username=username)
+
+
+def recipients(to: str | Sequence[str] | None) -> list[str] | None:
+    """``ctx.notify``'s ``to`` as a list of user names and ``group:NAME`` (None: no one)."""
+    if to is None:
+        return None
+    names = [to] if isinstance(to, str) else list(to) if isinstance(to, (list, tuple)) else None
+    if (
+        not names
+        or len(names) > MAX_RECIPIENTS
+        or not all(isinstance(n, str) and n.strip() and len(n) <= 200 for n in names)
+        or any(n.strip() == "group:" for n in names)
+    ):
+        raise ActionDefinitionError(
+            'ctx.notify(to=...) takes a user name, "group:NAME", or a list of up to '
+            f'{MAX_RECIPIENTS} of them, e.g. to="group:managers"'
+        )
+    return list(dict.fromkeys(n.strip() for n in names))
 
 
 class ActionContext:
@@ -165,16 +186,24 @@ class ActionContext:
         """
         return self._run.idempotency_key(name)
 
-    def notify(self, message: str, *, title: str | None = None) -> None:
-        """Show a notification in the run's view.
+    def notify(
+        self, message: str, *, title: str | None = None, to: str | Sequence[str] | None = None
+    ) -> None:
+        """Show a notification in the run's view; with ``to``, also send it to people.
+
+        ``to`` names them as ``access=`` does: a user name, ``"group:NAME"``, or a list of
+        them. Served through the server, the message reaches their inbox (``GET
+        notifications``; Lab's "Waiting for me" and a Lab notification, the app page's inbox)
+        wherever the run runs, with a link to the run.
 
         >>> ctx.notify("Refund sent", title="Done")  # doctest: +SKIP
+        >>> ctx.notify(f"{n} refunds need a look", to="group:managers")  # doctest: +SKIP
         """
         if not isinstance(message, str) or (title is not None and not isinstance(title, str)):
             raise ActionDefinitionError(
                 "ctx.notify() takes a message string and an optional title string"
             )
-        self._run.add_notification(message, title)
+        self._run.add_notification(message, title, recipients(to))
 
     def __repr__(self) -> str:
         return f"<ActionContext run={self.run_id} action={self._run.slug!r} user={self.user.username!r}>"

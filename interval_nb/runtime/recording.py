@@ -143,7 +143,7 @@ class Segment:
 
     logs: list[str] = dataclasses.field(default_factory=list)
     notes: list[dict[str, Any]] = dataclasses.field(default_factory=list)
-    """``notified`` events: ``{"message", "title", "time"}``."""
+    """``notified`` events: ``{"message", "title", "time"}`` (and ``to``, if it had one)."""
 
 
 @dataclasses.dataclass
@@ -254,6 +254,8 @@ class _Reader:
             self.segment.logs.append(event["line"])
         elif kind == "notified":
             note = {k: event.get(k) for k in ("message", "title", "time")}
+            if isinstance(event.get("to"), list):
+                note["to"] = event["to"]
             self.segment.notes.append(note)
         elif kind == "displayed":
             self._display(event)

@@ -731,11 +731,16 @@ class Run:
         self._record("log", line=line)
         self._changed("logs")
 
-    def add_notification(self, message: str, title: str | None) -> None:
-        """Show a notification in the run's views (``ctx.notify``)."""
-        entry = self._record("notified", message=message, title=title)
+    def add_notification(
+        self, message: str, title: str | None, to: list[str] | None = None
+    ) -> None:
+        """Show a notification in the run's views (``ctx.notify``); ``to``: also people's inbox."""
+        extra = {} if to is None else {"to": to}
+        entry = self._record("notified", message=message, title=title, **extra)
         # The journal's time, so a view rebuilt from the history shows the same notification.
         note: Notification = {"message": message, "title": title, "time": entry["time"]}
+        if to is not None:
+            note["to"] = to
         self.notifications.append(note)
         self._changed("notifications")
 

@@ -8,6 +8,7 @@ is the service's job. Errors are JSON: ``{"error": {"code", "message", ...}}``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from typing import Any
@@ -195,8 +196,8 @@ class RunsHandler(ApiHandler):
         status = self.get_argument("status", None)
         if status is not None and status not in STATUSES:
             raise ApiError(400, "bad_request", f"status must be one of {', '.join(STATUSES)}")
-        limit = self._int("limit", 50, 1, 500)
-        offset = self._int("offset", 0, 0, 10**9)
+        limit = _int_argument(self, "limit", 50, 1, 500)
+        offset = _int_argument(self, "offset", 0, 0, 10**9)
         waiting_for = self.get_argument("waiting_for", None)
         if waiting_for not in (None, "me"):
             raise ApiError(400, "bad_request", "waiting_for takes one value: me")
@@ -212,17 +213,19 @@ class RunsHandler(ApiHandler):
             )
         )
 
-    def _int(self, name: str, default: int, lo: int, hi: int) -> int:
-        raw = self.get_argument(name, None)
-        if raw is None:
-            return default
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ApiError(400, "bad_request", f"{name} must be an integer") from None
-        if not lo <= value <= hi:
-            raise ApiError(400, "bad_request", f"{name} must be between {lo} and {hi}")
-        return value
+
+def _int_argument(handler: ApiHandler, name: str, default: int, lo: int, hi: int) -> int:
+    """The integer query argument ``name`` (``default`` if absent; 400 unless in lo..hi)."""
+    raw = handler.get_argument(name, None)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, "bad_request", f"{name} must be an integer") from None
+    if not lo <= value <= hi:
+        raise ApiError(400, "bad_request", f"{name} must be between {lo} and {hi}")
+    return value
 
 
 class RunHandler(ApiHandler):
@@ -290,6 +293,27 @@ class CancelHandler(ApiHandler):
         self.body()  # an empty body is fine; a malformed one is not
         run = await self.service.cancel(self.identity(), run_id, self.wait_time())
         self.reply({"run": run})
+
+
+class NotificationsHandler(ApiHandler):
+    """``GET notifications?since=&limit=``: messages runs sent the caller (``ctx.notify(to=)``),
+    to them or a group of theirs, newest first; ``since`` (ISO time, exclusive) for news."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        limit = _int_argument(self, "limit", 50, 1, 200)
+        raw = self.get_argument("since", None)
+        since = 0.0
+        if raw is not None:
+            try:
+                when = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            except ValueError:
+                raise ApiError(400, "bad_request", "since must be an ISO 8601 time") from None
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=dt.timezone.utc)
+            since = when.timestamp()
+        self.reply(await self.service.notifications(self.identity(), limit=limit, since=since))
 
 
 class EventsHandler(ApiHandler):
@@ -379,6 +403,7 @@ def routes() -> list[tuple[str, type]]:
         (rf"{PREFIX}/actions/{SLUG}/runs", StartHandler),
         (rf"{PREFIX}/actions/{SLUG}/queue", QueueHandler),
         (rf"{PREFIX}/runs", RunsHandler),
+        (rf"{PREFIX}/notifications", NotificationsHandler),
         (rf"{PREFIX}/runs/{RUN}", RunHandler),
         (rf"{PREFIX}/runs/{RUN}/answer", AnswerHandler),
         (rf"{PREFIX}/runs/{RUN}/cancel", CancelHandler),

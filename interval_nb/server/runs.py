@@ -291,11 +291,8 @@ def journal_detail(run_id: str, events: Iterable[Mapping[str, Any]]) -> dict[str
         elif kind == "log" and isinstance(event.get("line"), str):
             logs.append(event["line"])
         elif kind == "notified":
-            notifications.append(
-                {
-                    "message": event.get("message"),
-                    "title": event.get("title"),
-                    "time": event.get("time"),
-                }
-            )
+            note = {k: event.get(k) for k in ("message", "title", "time")}
+            if isinstance(event.get("to"), list):
+                note["to"] = event["to"]
+            notifications.append(note)
     return {"transcript": transcript, "logs": logs[-LOG_TAIL:], "notifications": notifications}

@@ -736,6 +736,14 @@ class RunService:
         page = mine[offset : offset + limit]
         return {"runs": page, "total": len(mine), "limit": limit, "offset": offset}
 
+    async def notifications(self, who: Identity, *, limit: int, since: float) -> dict[str, Any]:
+        """``GET notifications``: what runs sent ``who`` (``ctx.notify(to=...)``), newest first."""
+        if self.store is None:
+            return {"notifications": []}
+        query = functools.partial(self.store.notices_for, who.principals, limit=limit, since=since)
+        notes = await self._db(query)
+        return {"notifications": [{**n, "time": iso(n["time"])} for n in notes]}
+
     async def events(self, who: Identity, run_id: str) -> dict[str, Any]:
         """``GET runs/{id}/events``: the run's journal (shown, answered, by whom, when)."""
         await self._find(run_id, who, "read")

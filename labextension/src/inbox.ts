@@ -6,9 +6,10 @@
 import { Notification } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
-import { IRun } from './client/api';
+import { INotice, IRun } from './client/api';
 import { el, fullTime, relativeTime } from './client/format';
-import { inboxReason } from './client/inbox';
+import { inboxReason, noticeText } from './client/inbox';
+import { NoticeList } from './client/notices';
 
 export { InboxNews } from './client/inbox';
 
@@ -16,7 +17,7 @@ export { InboxNews } from './client/inbox';
 const NOTIFY_MS = 15000;
 
 /** Opens a run's tab (or starts a queued run in it). */
-export type OpenRun = (run: IRun) => void;
+export type OpenRun = (run: Pick<IRun, 'id' | 'title'>) => void;
 
 /** The section: a header with the count, the runs, or a quiet line when nothing waits. */
 export class InboxSection extends Widget {
@@ -29,10 +30,12 @@ export class InboxSection extends Widget {
     this._count = el('span', { class: 'inb-sb-count', 'aria-label': 'runs waiting for you' });
     this._list = el('ul', { class: 'inb-sb-list', 'aria-label': 'Waiting for me' });
     this._message = el('p', { class: 'inb-muted inb-sb-inbox-empty', text: 'Nothing waits for you.' });
+    this._notices = new NoticeList(note => this.open(noticeRun(note)));
     this.node.append(
       el('h3', { class: 'inb-sb-inbox-title' }, el('span', { text: 'Waiting for me' }), this._count),
       this._list,
-      this._message
+      this._message,
+      this._notices.node
     );
     this.setRuns([], 0);
   }
@@ -50,6 +53,11 @@ export class InboxSection extends Widget {
     this.node.dataset.count = String(total);
     this._list.replaceChildren(...runs.map(run => this.item(run)));
     this._message.hidden = runs.length > 0;
+  }
+
+  /** Show the latest messages runs sent the person (`ctx.notify(to=...)`). */
+  setNotices(notes: INotice[]): void {
+    this._notices.show(notes);
   }
 
   /** The inbox cannot be read (an older server, no history): say nothing rather than alarm. */
@@ -89,6 +97,26 @@ export class InboxSection extends Widget {
   private _list: HTMLUListElement;
   private _message: HTMLElement;
   private _total = 0;
+  private _notices: NoticeList;
+}
+
+/** The run a message came from, as `OpenRun` takes it. */
+function noticeRun(note: INotice): Pick<IRun, 'id' | 'title'> {
+  return { id: note.run_id, title: note.run_title ?? '' };
+}
+
+/** A notification of a message a run sent the person, with a button that opens the run. */
+export function notifyNotice(note: INotice, open: OpenRun): void {
+  Notification.info(noticeText(note), {
+    autoClose: NOTIFY_MS,
+    actions: [
+      {
+        label: 'Open run',
+        caption: 'Open the run that sent this',
+        callback: () => open(noticeRun(note))
+      }
+    ]
+  });
 }
 
 /** A notification that `run` waits for the person, with a button that opens it. */

@@ -12,7 +12,8 @@ import { PanelLayout, Widget } from '@lumino/widgets';
 import { IActionInfo, IntervalApi, IRegistryError, IRun, TERMINAL } from './client/api';
 import { el, fullTime, relativeTime, SOURCE_LABEL, STATUS_LABEL, statusBadge } from './client/format';
 import { intervalIcon } from './icons';
-import { InboxNews, InboxSection, notifyHandOff, OpenRun } from './inbox';
+import { noticeNews } from './client/inbox';
+import { InboxNews, InboxSection, notifyHandOff, notifyNotice, OpenRun } from './inbox';
 
 /** Command ids the sidebar runs (registered by the plugin). */
 export const CommandIDs = {
@@ -24,6 +25,9 @@ export const CommandIDs = {
   openApp: 'interval-nb:open-app',
   about: 'interval-nb:open-docs'
 } as const;
+
+/** How many of the latest messages (`ctx.notify(to=...)`) the inbox lists. */
+const NOTICES_SHOWN = 5;
 
 /** How often the history is re-read while the sidebar is visible (ms). */
 const HISTORY_INTERVAL_MS = 3000;
@@ -323,6 +327,22 @@ export class IntervalSidebar extends SidePanel {
     for (const run of this._news.arrivals(page.runs)) {
       notifyHandOff(run, this._open);
     }
+    await this.loadNotices();
+  }
+
+  /** The messages runs sent the person: the latest in the inbox, new ones notified. */
+  private async loadNotices(): Promise<void> {
+    let notes;
+    try {
+      notes = await this._api.notifications(NOTICES_SHOWN);
+    } catch (err) {
+      console.warn('interval_nb: the messages cannot be read', err);
+      return;
+    }
+    this._inbox.setNotices(notes);
+    for (const note of this._noticeNews.arrivals(notes)) {
+      notifyNotice(note, this._open);
+    }
   }
 
   private _api: IntervalApi;
@@ -330,6 +350,7 @@ export class IntervalSidebar extends SidePanel {
   private _inbox: InboxSection;
   private _inboxPoll: Poll;
   private _news = new InboxNews();
+  private _noticeNews = noticeNews();
   private _actions: ActionsSection;
   private _runs: RunsSection;
   private _poll: Poll;

@@ -32,6 +32,12 @@ async def greet(io, ctx):
     colour = await io.input.text("Favourite colour")
     return {"greeting": f"Hello {name}, who likes {colour}"}
 
+@actions.action(name="Ping managers", description="Ask the managers to look at something.")
+async def ping_managers(io, ctx):
+    what = await io.input.text("What should they look at?")
+    ctx.notify(f"Please look at {what}", title="From the ops desk", to="group:managers")
+    return "sent"
+
 @actions.action(name="Expense approval", description="A manager approves the expense.")
 async def expense_approval(io, ctx):
     amount = await io.input.number("Amount", min=1)
@@ -99,7 +105,7 @@ def test_a_run_goes_end_to_end_and_survives_a_reload(
     server: Server, browser: Browser, contexts: list[BrowserContext], artefacts: Path
 ) -> None:
     page = open_app(contexts, browser, server, "bob-token")
-    expect(launcher(page)).to_have_count(2, timeout=30_000)
+    expect(launcher(page)).to_have_count(3, timeout=30_000)
     expect(page.locator(".inb-app-user")).to_have_text("Bob")
     started_with = kernels(server)
     page.get_by_role("button", name="Run Greet").click()
@@ -147,14 +153,14 @@ def test_a_link_opens_one_action(
 
     unknown = open_app(contexts, browser, server, "bob-token", "&action=no_such_action")
     expect(unknown.locator(".inb-app-toast")).to_contain_text("no_such_action", timeout=30_000)
-    expect(launcher(unknown)).to_have_count(2)
+    expect(launcher(unknown)).to_have_count(3)
 
 
 def test_a_prompt_handed_over_waits_in_carols_inbox(
     server: Server, browser: Browser, contexts: list[BrowserContext], artefacts: Path
 ) -> None:
     carol = open_app(contexts, browser, server, "carol-token")
-    expect(launcher(carol)).to_have_count(2, timeout=30_000)
+    expect(launcher(carol)).to_have_count(3, timeout=30_000)
     expect(carol.locator(".inb-app-count")).to_be_hidden()
 
     bob = open_app(contexts, browser, server, "bob-token")
@@ -204,7 +210,7 @@ def test_dark_by_system_preference_and_driven_by_keyboard(
     server: Server, browser: Browser, contexts: list[BrowserContext], artefacts: Path
 ) -> None:
     page = open_app(contexts, browser, server, "bob-token", color_scheme="dark")
-    expect(launcher(page)).to_have_count(2, timeout=30_000)
+    expect(launcher(page)).to_have_count(3, timeout=30_000)
     expect(page.locator("body[data-jp-theme-light='false']")).to_have_count(1)
     assert contrast(page, page.locator(".inb-app-title")) >= 7
     assert contrast(page, page.locator(".inb-launcher-name").first) >= 4.5
@@ -239,5 +245,43 @@ def test_labs_sidebar_opens_the_app_and_the_server_prints_its_url(
     with context.expect_page() as opened:
         link.click()
     app = opened.value
-    expect(launcher(app)).to_have_count(2, timeout=30_000)
+    expect(launcher(app)).to_have_count(3, timeout=30_000)
     expect(app.locator(".inb-app-user")).to_have_text("Bob")  # Lab's login carries over
+
+
+def test_a_message_to_the_managers_reaches_carol_in_the_app_and_in_lab(
+    server: Server, browser: Browser, contexts: list[BrowserContext], artefacts: Path
+) -> None:
+    carol_app = open_app(contexts, browser, server, "carol-token")
+    expect(launcher(carol_app)).to_have_count(3, timeout=30_000)
+    carol_lab = carol_app.context.new_page()
+    answer_known_dialogs(carol_lab)
+    carol_lab.goto(f"{server.url}/lab")  # her login cookie: Lab as carol
+    wait_for_lab(carol_lab)
+    show_interval_sidebar(carol_lab)
+
+    bob = open_app(contexts, browser, server, "bob-token", "&action=ping_managers")
+    what = bob.get_by_label("What should they look at?")
+    expect(what).to_be_editable(timeout=30_000)
+    what.fill("the expense report")
+    what.press("Enter")
+    expect(bob.locator(".inb-app-runscreen .inb-rv-badge")).to_have_text(
+        "Completed", timeout=30_000
+    )
+
+    text = "From the ops desk: Please look at the expense report"
+    expect(carol_app.locator(".inb-app-toast", has_text=text)).to_be_visible(timeout=30_000)
+    carol_app.get_by_role("link", name="Waiting for me").click()
+    expect(carol_app.locator(".inb-notice")).to_contain_text(text)
+    expect(carol_app.locator(".inb-notice")).to_contain_text("from bob's run")
+    toast = carol_lab.locator(".Toastify__toast", has_text=text)
+    expect(toast).to_be_visible(timeout=30_000)
+    sidebar_note = carol_lab.locator("#interval-nb-sidebar .inb-notice")
+    expect(sidebar_note).to_contain_text(text)
+    carol_lab.screenshot(path=str(artefacts / "lab-message-for-carol.png"))
+
+    carol_app.locator(".inb-notice").click()  # the run that sent it
+    expect(carol_app.locator(".inb-app-runscreen .inb-rv-badge")).to_have_text(
+        "Completed", timeout=30_000
+    )
+    expect(carol_app.locator(".inb-panel-who")).to_have_text("Started by bob")

@@ -8,6 +8,7 @@ import pytest
 
 import interval_nb as inb
 from interval_nb import AnswerRejected, NoActiveRunError, PromptConflictError, RunCancelled
+from interval_nb.errors import ActionDefinitionError
 from interval_nb.runtime.run import COALESCE_SECONDS
 from interval_nb.testing import start
 
@@ -221,3 +222,21 @@ async def test_a_huge_refused_answer_is_not_echoed_whole() -> None:
         assert again.errors == ["Too long: at most 100,000 characters."]
         assert len(again.components[0].value) == 100_000
         run.cancel()
+
+
+async def test_notifications_to_people_name_them_as_access_does() -> None:
+    @actions.action(slug="tell")
+    async def tell(io, ctx):
+        ctx.notify("Look", to=["group:ops", " carol ", "group:ops"])
+        ctx.notify("Just here")
+        for bad in (5, [], ["carol", ""], "group:", ["x" * 201], ["u"] * 101):
+            with pytest.raises(ActionDefinitionError, match="ctx.notify"):
+                ctx.notify("no", to=bad)
+        return "told"
+
+    async with start(tell) as run:
+        assert await run.result() == "told"
+        sent, mine = run.notifications
+        assert sent["to"] == ["group:ops", "carol"] and "to" not in mine
+        (told,) = [e for e in run.journal if e["event"] == "notified" and "to" in e]
+        assert told["to"] == ["group:ops", "carol"]

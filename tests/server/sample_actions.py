@@ -160,3 +160,11 @@ async def weekly_report(io: Any, ctx: Any) -> str:
 async def nightly(io: Any, ctx: Any) -> str:
     """Scheduled without an assignee: the server starts it as its owner every night at 3."""
     return f"cleaned up for {ctx.user.username}"
+
+
+@actions.action
+async def heads_up(io: Any, ctx: Any) -> str:
+    """Tell people something (ctx.notify(to=...)), then wait."""
+    ctx.notify("Refund 42 needs a look", title="Refunds", to=["group:ops", "bob"])
+    ctx.notify("Just for the record")  # the run's own view only
+    return str(await io.input.text("Done?"))

@@ -22,7 +22,7 @@ from .helpers import stored_row
 
 def test_a_new_store_is_created_in_wal_mode_at_the_current_schema(tmp_path: Path) -> None:
     store = Store(tmp_path / "deep" / "runs.sqlite")
-    assert store.version == store_module.schema_version() == 3
+    assert store.version == store_module.schema_version() == 4
     db = sqlite3.connect(tmp_path / "deep" / "runs.sqlite")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
@@ -34,12 +34,12 @@ def test_an_older_schema_is_migrated_and_a_newer_one_refused(
     path = tmp_path / "runs.sqlite"
     Store(path).close()
 
-    def v4(db: sqlite3.Connection) -> None:
+    def v5(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE runs ADD COLUMN note TEXT")
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, v4])
+    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, v5])
     store = Store(path)
-    assert store.version == 4
+    assert store.version == 5
     store.write([stored_row("r1")], [])
     assert "note" in store.get_run("r1")  # type: ignore[operator]
     store.close()
@@ -121,8 +121,9 @@ def test_a_version_1_history_gains_hibernation_and_keeps_its_runs(tmp_path: Path
     store = Store(path)
     store.write([stored_row("old", status="awaiting_input")], [])
     row = store.get_run("old")
-    assert store.version == 3 and row is not None
+    assert store.version == 4 and row is not None
     assert row["hibernated"] is False and row["assignee"] is None
+    assert store.notices_for(["carol"]) == []
     store.close()
 
 
@@ -272,3 +273,21 @@ def test_the_store_location_comes_from_the_environment(tmp_path: Path) -> None:
     assert store_module.configured_path({"INTERVAL_NB_STORE": "off"}) is None
     target = str(tmp_path / "x.sqlite")
     assert store_module.configured_path({"KERNEL_INTERVAL_NB_STORE": target}) == Path(target)
+
+
+def test_notices_are_kept_per_recipient_and_go_with_their_run(tmp_path: Path) -> None:
+    store = Store(tmp_path / "runs.sqlite")
+    note = {"message": "Look", "title": None, "to": ["group:ops", "carol"]}
+    events = [
+        {"run_id": "r1", "seq": 0, "time": 10.0, "event": "notified", "data": json.dumps(note)},
+        {"run_id": "r1", "seq": 1, "time": 11.0, "event": "notified", "data": '{"message": "x"}'},
+    ]
+    store.write([stored_row("r1", status="completed")], events)
+    store.write([], events)  # written again (a retry): kept once
+    (found,) = store.notices_for(["carol", "group:ops"])  # one, though both names match
+    assert (found["run_id"], found["seq"], found["message"]) == ("r1", 0, "Look")
+    assert store.notices_for(["bob"]) == [] and store.notices_for([]) == []
+    assert store.notices_for(["carol"], since=10.0) == []
+    assert store.prune(finished_before=time.time() + 1) == 1  # retention takes its notices too
+    assert store.notices_for(["carol"]) == []
+    store.close()

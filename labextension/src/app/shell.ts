@@ -5,13 +5,17 @@
  */
 import { IMe, IntervalApi, IRun } from '../client/api';
 import { el } from '../client/format';
-import { InboxNews } from '../client/inbox';
+import { InboxNews, noticeNews, noticeText } from '../client/inbox';
+import { NoticeList } from '../client/notices';
 import { ActionsView } from './actions';
 import { IAppConfig } from './config';
 import { InboxList, MyRuns } from './lists';
 import { deepLinkedAction, navigate, parseHash, Route } from './router';
 import { RunScreen } from './runscreen';
 import { Toasts } from './toasts';
+
+/** How many of the latest messages (`ctx.notify(to=...)`) "Waiting for me" lists. */
+const NOTICES_SHOWN = 10;
 
 /** How often the inbox count and the list shown are re-read (ms), while the page is visible. */
 const POLL_MS = 5000;
@@ -38,6 +42,7 @@ export class App {
       run => this.runChanged(run),
       () => void this.pollInbox() // its prompt was answered, or it ended: the count changes
     );
+    this.inbox.node.append(this.notices.node);
     this.main.append(this.actions.node, this.inbox.node, this.runs.node, this.runScreen.node);
     root.append(this.header(), this.main, this.toasts.node);
   }
@@ -141,6 +146,11 @@ export class App {
       for (const run of this.news.arrivals(page.runs)) {
         this.toasts.show(`“${run.title || run.action}” waits for you (started by ${run.user || 'someone'}).`, 'info');
       }
+      const notes = await this.api.notifications(NOTICES_SHOWN);
+      this.notices.show(notes);
+      for (const note of this.noticeNews.arrivals(notes)) {
+        this.toasts.show(noticeText(note), 'info');
+      }
     } catch (err) {
       console.warn('interval_nb: the inbox cannot be read', err);
     }
@@ -172,6 +182,8 @@ export class App {
   private readonly runScreen: RunScreen;
   private readonly toasts = new Toasts();
   private readonly news = new InboxNews();
+  private readonly noticeNews = noticeNews();
+  private readonly notices = new NoticeList(note => navigate({ view: 'run', runId: note.run_id }));
   private readonly main = el('main', { class: 'inb-app-main', tabindex: '-1' });
   private readonly tabs = new Map<Place, HTMLAnchorElement>();
   private readonly count = el('span', { class: 'inb-app-count', hidden: true });

@@ -89,6 +89,20 @@ export interface IRunPage {
   offset: number;
 }
 
+/** A message a run sent the person or a group of theirs (`ctx.notify(..., to=...)`). */
+export interface INotice {
+  run_id: string;
+  seq: number;
+  time: string;
+  message: string;
+  title: string | null;
+  to: string[];
+  action: string | null;
+  run_title: string | null;
+  /** Who started the run that sent it. */
+  user: string | null;
+}
+
 /** Who the API takes the person for (`GET me`): access and hand-offs are checked against it. */
 export interface IMe {
   username: string;
@@ -169,6 +183,15 @@ export class IntervalApi {
     }
     search.set('limit', String(query.limit ?? 50));
     return this.request('GET', this.url('runs') + '?' + search.toString());
+  }
+
+  /** The messages runs sent the person (newest first). */
+  async notifications(limit = 20): Promise<INotice[]> {
+    const reply = await this.request<{ notifications: INotice[] }>(
+      'GET',
+      this.url('notifications') + `?limit=${limit}`
+    );
+    return reply.notifications;
   }
 
   /** Who the API takes the person for. */

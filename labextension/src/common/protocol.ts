@@ -90,6 +90,7 @@ export interface Notification {
   message: string;
   title: string | null;
   time: number;
+  to?: string[];
 }
 
 /** How a failed run is shown: the exception type, its message and the traceback. */
