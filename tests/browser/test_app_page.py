@@ -124,6 +124,10 @@ def test_a_run_goes_end_to_end_and_survives_a_reload(
     page.reload()
     expect(colour).to_have_value("blue", timeout=30_000)
     page.screenshot(path=str(artefacts / "app-page-reloaded.png"))
+    # ... and so does another browser of the same person, opened on the run's link
+    run_link = page.url.split("#")[1]
+    elsewhere = open_app(contexts, browser, server, "bob-token", f"#{run_link}")
+    expect(elsewhere.get_by_label("Favourite colour")).to_have_value("blue", timeout=30_000)
     colour.press("Enter")
     expect(run_view(page)).to_contain_text("Hello Ana, who likes blue", timeout=30_000)
     expect(page.locator(".inb-app-count")).to_be_hidden(timeout=30_000)
