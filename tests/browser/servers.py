@@ -16,7 +16,7 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
@@ -49,6 +49,17 @@ class Server:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(10)
         self.log_file.close()
+
+    def interval(self, method: str, path: str, token: str, body: Any = None) -> Any:
+        """Call the interval API (``{url}/interval/api/{path}``) as ``token``'s person; its JSON."""
+        request = urllib.request.Request(
+            f"{self.url}/interval/api/{path}",
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            return json.loads(reply.read())
 
     def log_tail(self, lines: int = 40) -> str:
         """The end of the server log, for failure messages."""

@@ -11,8 +11,6 @@ bob's tab, which showed it queued, follows it to the end.
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -57,18 +55,6 @@ def lab(tmp_path: Path) -> Iterator[Server]:
         server.stop()
 
 
-def api(lab: Server, method: str, path: str, token: str, body: Any = None) -> Any:
-    """Call the interval API as the person of ``token``; the reply's JSON."""
-    request = urllib.request.Request(
-        f"{lab.url}/interval/api/{path}",
-        method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as reply:
-        return json.loads(reply.read())
-
-
 def panel(page: Page) -> Any:
     """The visible run tab."""
     return page.locator(".inb-panel:visible")
@@ -79,8 +65,7 @@ def test_a_run_queued_for_carol_is_started_and_answered_in_her_lab(
 ) -> None:
     carol = open_as(contexts, browser, lab, "carol-token")
     expect(nothing_waits(carol)).to_be_visible()
-    queued = api(
-        lab,
+    queued = lab.interval(
         "POST",
         "actions/refund/queue",
         "bob-token",
@@ -130,13 +115,13 @@ def test_a_run_queued_for_carol_is_started_and_answered_in_her_lab(
     expect(details).to_contain_text("Started by carol", timeout=30_000)
     expect(details).to_contain_text("Answered by carol")
     carol.screenshot(path=str(artefacts / "lab-queue-4-carol-done.png"))
-    run = api(lab, "GET", f"runs/{run_id}", "carol-token")["run"]
+    run = lab.interval("GET", f"runs/{run_id}", "carol-token")["run"]
     assert (run["status"], run["user"], run["result"]) == (
         "completed",
         "carol",
         {"order": "A-17", "amount": 40, "by": "carol"},
     )
-    events = api(lab, "GET", f"runs/{run_id}/events", "carol-token")["events"]
+    events = lab.interval("GET", f"runs/{run_id}/events", "carol-token")["events"]
     assert [e.get("by") for e in events if e["event"] == "answered"] == ["carol"], events
 
     # bob's tab, which showed it queued, followed it to the end

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -63,23 +62,11 @@ def server(tmp_path: Path) -> Iterator[Server]:
         started.stop()
 
 
-def call(server: Server, token: str, method: str, path: str, body: Any = None) -> Any:
-    """The interval API as ``token``'s person; the JSON reply."""
-    request = urllib.request.Request(
-        f"{server.url}/interval/api/{path}",
-        method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Authorization": f"token {token}"},
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.load(response)
-
-
 def wait_for_prompt(server: Server, run_id: str, label: str) -> dict[str, Any]:
     """The run's pending prompt once its first component is labelled ``label``."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        prompt = call(server, "bob-token", "GET", f"runs/{run_id}")["run"]["prompt"]
+        prompt = server.interval("GET", f"runs/{run_id}", "bob-token")["run"]["prompt"]
         if prompt and prompt["components"][0]["label"] == label:
             return dict(prompt)
         time.sleep(0.2)
@@ -89,15 +76,10 @@ def wait_for_prompt(server: Server, run_id: str, label: str) -> dict[str, Any]:
 def test_carol_answers_bobs_hand_off_from_her_dashboards_inbox(
     server: Server, browser: Browser, contexts: list[BrowserContext], artefacts: Path
 ) -> None:
-    run = call(server, "bob-token", "POST", "actions/expense_approval/runs?wait=30", {})["run"]
+    run = server.interval("POST", "actions/expense_approval/runs?wait=30", "bob-token", {})["run"]
     first = wait_for_prompt(server, run["id"], "Amount")
-    call(
-        server,
-        "bob-token",
-        "POST",
-        f"runs/{run['id']}/answer?wait=30",
-        {"prompt_id": first["id"], "values": [120]},
-    )
+    answer = {"prompt_id": first["id"], "values": [120]}
+    server.interval("POST", f"runs/{run['id']}/answer?wait=30", "bob-token", answer)
     wait_for_prompt(server, run["id"], "Approve an expense of 120?")
 
     context = browser.new_context(viewport={"width": 1100, "height": 800})
@@ -116,5 +98,5 @@ def test_carol_answers_bobs_hand_off_from_her_dashboards_inbox(
 
     wait_for_prompt(server, run["id"], "Note for the record")  # bob's run goes on
     expect(carol.locator(".inb-inbox-widget .inb-app-empty")).to_be_visible(timeout=30_000)
-    events = call(server, "bob-token", "GET", f"runs/{run['id']}/events")["events"]
+    events = server.interval("GET", f"runs/{run['id']}/events", "bob-token")["events"]
     assert [e.get("by") for e in events if e["event"] == "answered"] == ["bob", "carol"]
