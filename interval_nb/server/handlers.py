@@ -23,8 +23,9 @@ from tornado.websocket import WebSocketClosedError, WebSocketHandler
 from .access import Identity, identify, is_builtin_login
 from .body import decode_body
 from .errors import CODES, ApiError
+from .history import STATUSES
 from .runs import LiveRun
-from .service import STATUSES, RunService
+from .service import RunService
 
 AUTH_RESOURCE = "interval"
 PREFIX = r"/interval/api"
@@ -202,7 +203,7 @@ class RunsHandler(ApiHandler):
         if waiting_for not in (None, "me"):
             raise ApiError(400, "bad_request", "waiting_for takes one value: me")
         self.reply(
-            await self.service.history(
+            await self.service.history.runs(
                 self.identity(),
                 action=self.get_argument("action", None),
                 status=status,
@@ -313,7 +314,8 @@ class NotificationsHandler(ApiHandler):
             if when.tzinfo is None:
                 when = when.replace(tzinfo=dt.timezone.utc)
             since = when.timestamp()
-        self.reply(await self.service.notifications(self.identity(), limit=limit, since=since))
+        notes = await self.service.history.notifications(self.identity(), limit=limit, since=since)
+        self.reply(notes)
 
 
 class EventsHandler(ApiHandler):
@@ -322,7 +324,7 @@ class EventsHandler(ApiHandler):
     @web.authenticated
     @authorized
     async def get(self, run_id: str) -> None:
-        self.reply(await self.service.events(self.identity(), run_id))
+        self.reply(await self.service.history.events(self.identity(), run_id))
 
 
 class StreamHandler(_Base, WebSocketMixin, WebSocketHandler, JupyterHandler):

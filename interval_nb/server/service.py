@@ -5,6 +5,8 @@ live (:class:`LiveRun`, kept current by the kernels' updates) and the history st
 checks per-action access for every operation. Reads of finished runs come from the store,
 which the kernels write; the server itself only writes what a kernel cannot: that a run was
 interrupted because its kernel died or the server stopped, and the pruning of old history.
+The list of runs, the inbox, notifications and a run's journal are read by
+:class:`~interval_nb.server.history.History` (``RunService.history``), built here.
 """
 
 from __future__ import annotations
@@ -18,13 +20,12 @@ import logging
 import os
 import socket
 import time
-import typing
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from ..protocol import TERMINAL_STATUSES, ActionInfo, RegistryError, RemoteRun, RunStatus
+from ..protocol import TERMINAL_STATUSES, ActionInfo, RegistryError, RemoteRun
 from ..runtime.context import User
 from ..runtime.drafts import MAX_DRAFT_BYTES
 from ..store import Store, StoreError
@@ -33,6 +34,7 @@ from .durable import Durability
 from .errors import ApiError
 from .events import Audit
 from .guests import GuestKernels
+from .history import History
 from .kernels import KernelPool
 from .link import KernelLink
 from .pages import page_payload, page_reply
@@ -42,17 +44,13 @@ from .schedules import Scheduler
 
 T = TypeVar("T")
 
-STATUSES = tuple(s for s in typing.get_args(RunStatus) if s != "pending")
-"""The statuses the API shows (a ``pending`` run is shown ``running``)."""
 RECENT = 1000
-INBOX_SCAN = 5000
-"""Waiting runs the inbox looks through (newest first) for the ones a person may answer."""
+"""Finished runs kept in memory (for clients of kernels whose store the server cannot read)."""
 ORPHANED = (
     "its kernel is gone (a run started in a notebook or dashboard can be resumed only in a "
     "kernel that defines its action: inb.resume(run_id))"
 )
 """Why the sweep interrupts a run of a vanished kernel the server cannot replay it in."""
-"""Finished runs kept in memory (for clients of kernels whose store the server cannot read)."""
 
 
 def pid_alive(pid: int) -> bool:
@@ -131,6 +129,10 @@ class RunService:
             wake_timeout=request_timeout,
             finished=self._finished,
         )
+        self.history = History(
+            store=self.store, store_path=store_path, db=self._db, live=self.runs, find=self._find
+        )
+        """The read-only history routes: ``GET runs`` (and the inbox), notifications, journals."""
         self.scheduler = Scheduler(self.store, self._fire, db=self._db, log=log)
         """Fires scheduled actions from the watchdog; its ``clock`` is the seam tests move."""
         self.guests = GuestKernels(
@@ -662,98 +664,6 @@ class RunService:
         if not reply.get("ok"):
             raise _refusal(reply)
         return {"saved": bool(reply.get("saved"))}
-
-    async def history(
-        self,
-        who: Identity,
-        *,
-        action: str | None,
-        status: str | None,
-        user: str | None,
-        limit: int,
-        offset: int,
-        waiting_for_me: bool = False,
-    ) -> dict[str, Any]:
-        """``GET runs``: newest first, only runs of actions ``who`` may use, with the total.
-
-        ``waiting_for_me``: only runs whose waiting prompt is ``who``'s to answer (the inbox).
-        """
-        if self.store is None:
-            raise ApiError(
-                503, "store_unavailable", f"the run history {self.store_path} cannot be opened"
-            )
-        if waiting_for_me:
-            return await self._inbox(who, action=action, user=user, limit=limit, offset=offset)
-        runs, total = await self._listed(
-            who, action=action, status=status, user=user, limit=limit, offset=offset
-        )
-        return {"runs": runs, "total": total, "limit": limit, "offset": offset}
-
-    async def _listed(
-        self,
-        who: Identity,
-        *,
-        action: str | None,
-        status: str | None,
-        user: str | None,
-        limit: int,
-        offset: int,
-    ) -> tuple[list[dict[str, Any]], int]:
-        """A page of the history ``who`` may see, as the API shows runs (live ones as they
-        are now), and the total."""
-        assert self.store is not None
-        query = functools.partial(
-            self.store.list_runs,
-            action=action,
-            status=status,
-            user=user,
-            principals=who.principals,
-            limit=limit,
-            offset=offset,
-        )
-        rows, total = await self._db(query)
-        runs = []
-        for row in rows:
-            live = self.runs.get(row["id"])
-            runs.append(live.to_json(detail=False) if live is not None else row_json(row))
-        return runs, total
-
-    async def _inbox(
-        self, who: Identity, *, action: str | None, user: str | None, limit: int, offset: int
-    ) -> dict[str, Any]:
-        """Waiting runs whose prompt is ``who``'s (assigned to them or a group of theirs, or
-        unassigned in a run they started) and queued runs they may start, newest first."""
-        mine = []
-        for status in ("awaiting_input", "queued"):
-            runs, _total = await self._listed(
-                who, action=action, status=status, user=user, limit=INBOX_SCAN, offset=0
-            )
-            for run in runs:
-                waits_for = {"assignees": run["assignee"]} if status == "queued" else run["prompt"]
-                if run["status"] == status and may_answer(waits_for, run["user"], who):
-                    mine.append(run)
-        mine.sort(key=lambda r: r["created"] or "", reverse=True)
-        page = mine[offset : offset + limit]
-        return {"runs": page, "total": len(mine), "limit": limit, "offset": offset}
-
-    async def notifications(self, who: Identity, *, limit: int, since: float) -> dict[str, Any]:
-        """``GET notifications``: what runs sent ``who`` (``ctx.notify(to=...)``), newest first."""
-        if self.store is None:
-            return {"notifications": []}
-        query = functools.partial(self.store.notices_for, who.principals, limit=limit, since=since)
-        notes = await self._db(query)
-        return {"notifications": [{**n, "time": iso(n["time"])} for n in notes]}
-
-    async def events(self, who: Identity, run_id: str) -> dict[str, Any]:
-        """``GET runs/{id}/events``: the run's journal (shown, answered, by whom, when)."""
-        await self._find(run_id, who, "read")
-        events: Iterable[dict[str, Any]] = []
-        if self.store is not None:
-            events = await self._db(self.store.events, run_id)
-        return {
-            "run_id": run_id,
-            "events": [{**e, "time": iso(e["time"])} for e in events],
-        }
 
     async def stream(self, who: Identity, run_id: str) -> tuple[dict[str, Any], LiveRun | None]:
         """The run now, and the live run to follow (``None`` when it cannot change any more)."""
