@@ -51,10 +51,10 @@ def test_every_route_is_enumerated(jp_serverapp: Any) -> None:
         for rule in jp_serverapp.web_app.default_router.rules[0].target.rules
         if "interval/api" in rule.matcher.regex.pattern
     }
-    assert len(registered) == len(routes()) == 15
+    assert len(registered) == len(routes()) == 16
     assert routes()[-1][1] is NotFoundHandler  # last: it matches every path under the API
     assert {m for _r, m in ROUTES} == {"GET", "POST", "WS"}
-    assert len(ROUTES) == 14  # each route serves one method
+    assert len(ROUTES) == 15  # each route serves one method
     assert {m for _r, m in FALLBACK} == {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
 
