@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .errors import ApiError
-from .link import KernelLink, UpdateHandler
+from .link import KernelLink, LinkMaker, UpdateHandler
 
 OPEN_DATA = {"type": "open", "registries": [], "entry_points": False}
 """A guest kernel loads no action registries: its runs' actions are its own."""
@@ -43,9 +43,8 @@ class GuestKernels:
     ) -> None:
         self.manager = manager
         self.log = log
-        self.on_update = on_update
+        self.make = LinkMaker(manager, log, on_update, request_timeout)
         self.on_dead = on_dead
-        self.request_timeout = request_timeout
         self.connect_timeout = connect_timeout
         self.links: dict[str, KernelLink] = {}
         self._connecting: dict[str, asyncio.Future[KernelLink]] = {}
@@ -72,13 +71,7 @@ class GuestKernels:
         return await asyncio.shield(connecting)
 
     async def _connect(self, kernel_id: str) -> KernelLink:
-        link = KernelLink(
-            self.manager,
-            kernel_id,
-            log=self.log,
-            on_update=self.on_update,
-            request_timeout=self.request_timeout,
-        )
+        link = self.make.link(kernel_id)
         try:
             await link.connect(OPEN_DATA, self.connect_timeout, load_extension=True)
         except ApiError:

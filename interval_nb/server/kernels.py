@@ -29,7 +29,7 @@ from typing import Any
 
 from ..kernel_extension import EXTENSION
 from .errors import ApiError
-from .link import KernelLink, UpdateHandler, maybe_await, settled
+from .link import KernelLink, LinkMaker, UpdateHandler, maybe_await, settled
 
 DeathHandler = Callable[[KernelLink, str], None]
 
@@ -82,7 +82,7 @@ class KernelPool:
         self.idle_timeout = idle_timeout
         self.max_kernels = max_kernels
         self.log = log
-        self.on_update = on_update
+        self.make = LinkMaker(manager, log, on_update, request_timeout)
         self.on_dead = on_dead
         self.links: dict[str, KernelLink] = {}
         self._shared: KernelLink | None = None
@@ -184,13 +184,7 @@ class KernelPool:
 
     async def _connect(self, kernel_id: str) -> KernelLink:
         """Connect a new link to a running kernel (one just started, or one restarted)."""
-        link = KernelLink(
-            self.manager,
-            kernel_id,
-            log=self.log,
-            on_update=self.on_update,
-            request_timeout=self.request_timeout,
-        )
+        link = self.make.link(kernel_id)
         self.links[kernel_id] = link
         self._watch_restarts(link)
         try:

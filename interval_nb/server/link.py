@@ -25,6 +25,7 @@ import queue
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from jupyter_client.session import Session
@@ -409,3 +410,30 @@ class KernelLink:
                 await maybe_await(self.client.stop_channels())
             except Exception as exc:
                 self.log.debug("interval_nb: stopping channels: %s", exc)
+
+
+@dataclass(frozen=True)
+class LinkMaker:
+    """How a server makes its links to kernels: one manager, one update handler, one timeout.
+
+    The pool of the extension's own kernels and the guest kernels both make their links here,
+    so a link to either kind of kernel is the same kind of link.
+    """
+
+    manager: Any
+    """The server's kernel manager."""
+    log: logging.Logger
+    on_update: UpdateHandler
+    """Where every run update of every link goes."""
+    request_timeout: float
+    """Seconds a request to a kernel may wait for its reply."""
+
+    def link(self, kernel_id: str) -> KernelLink:
+        """A new link to kernel ``kernel_id``, not yet connected."""
+        return KernelLink(
+            self.manager,
+            kernel_id,
+            log=self.log,
+            on_update=self.on_update,
+            request_timeout=self.request_timeout,
+        )
