@@ -289,3 +289,18 @@ def test_a_message_to_the_managers_reaches_carol_in_the_app_and_in_lab(
         "Completed", timeout=30_000
     )
     expect(carol_app.locator(".inb-panel-who")).to_have_text("Started by bob")
+
+
+def test_when_the_login_ends_the_page_says_so_and_a_reload_asks_for_it(
+    server: Server, browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    page = open_app(contexts, browser, server, "bob-token")
+    expect(launcher(page)).to_have_count(3, timeout=30_000)
+    assert "token" not in page.url  # the login is a cookie now: links and reloads lack it
+    banner = page.locator(".inb-app-signed-out")
+    expect(banner).to_be_hidden()
+    page.context.clear_cookies()  # the login ends (a logout elsewhere, an expired cookie)
+    expect(banner).to_be_visible(timeout=30_000)  # the next look at the inbox is refused
+    banner.get_by_role("button", name="Reload to sign in again").click()
+    expect(page.locator("input[type='password']")).to_be_visible(timeout=30_000)
+    assert "/login" in page.url

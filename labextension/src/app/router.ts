@@ -46,3 +46,15 @@ export function navigate(route: Route, replace = false): void {
     location.hash = routeHash(route);
   }
 }
+
+/**
+ * Take a `?token=` out of the address bar once the page is open (the server has set its login
+ * cookie by then), as JupyterLab does: a copied link or a screenshot does not carry it.
+ */
+export function forgetToken(): void {
+  const url = new URL(location.href);
+  if (url.searchParams.has('token')) {
+    url.searchParams.delete('token');
+    history.replaceState(null, '', url.pathname + url.search + url.hash);
+  }
+}

@@ -3,14 +3,14 @@
  * runs), one section shown at a time, and the run screen. The URL says where the person is
  * (`./router`), so links, reloads and the back button work.
  */
-import { IMe, IntervalApi, IRun } from '../client/api';
+import { ApiError, IMe, IntervalApi, IRun } from '../client/api';
 import { el } from '../client/format';
 import { InboxNews, noticeNews, noticeText } from '../client/inbox';
 import { NoticeList } from '../client/notices';
 import { ActionsView } from './actions';
 import { IAppConfig } from './config';
 import { InboxList, MyRuns } from './lists';
-import { deepLinkedAction, navigate, parseHash, Route } from './router';
+import { deepLinkedAction, forgetToken, navigate, parseHash, Route } from './router';
 import { RunScreen } from './runscreen';
 import { Toasts } from './toasts';
 
@@ -44,11 +44,12 @@ export class App {
     );
     this.inbox.node.append(this.notices.node);
     this.main.append(this.actions.node, this.inbox.node, this.runs.node, this.runScreen.node);
-    root.append(this.header(), this.main, this.toasts.node);
+    root.append(this.header(), this.signedOut, this.main, this.toasts.node);
   }
 
   /** Load who is looking and the actions, follow the URL, and start re-reading the lists. */
   async start(): Promise<void> {
+    forgetToken();
     window.addEventListener('hashchange', () => void this.show(parseHash(location.hash), true));
     this.me = await this.api.viewer();
     this.user.textContent = this.me ? this.me.display_name || this.me.username : '';
@@ -153,6 +154,9 @@ export class App {
       }
     } catch (err) {
       console.warn('interval_nb: the inbox cannot be read', err);
+      if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
+        this.signedOut.hidden = false; // the login ended (or was never good for this page)
+      }
     }
   }
 
@@ -181,6 +185,7 @@ export class App {
   private readonly runs: MyRuns;
   private readonly runScreen: RunScreen;
   private readonly toasts = new Toasts();
+  private readonly signedOut = signedOutBanner();
   private readonly news = new InboxNews();
   private readonly noticeNews = noticeNews();
   private readonly notices = new NoticeList(note => navigate({ view: 'run', runId: note.run_id }));
@@ -189,4 +194,16 @@ export class App {
   private readonly count = el('span', { class: 'inb-app-count', hidden: true });
   private readonly user = el('span', { class: 'inb-app-user' });
   private me: IMe | null = null;
+}
+
+/** The banner shown when the server stops taking the person's requests (a login that ended). */
+function signedOutBanner(): HTMLElement {
+  const reload = el('button', { type: 'button', class: 'inb-app-button', text: 'Reload to sign in again' });
+  reload.addEventListener('click', () => location.reload());
+  return el(
+    'div',
+    { class: 'inb-app-signed-out', role: 'alert', hidden: true },
+    el('span', { text: 'The server no longer takes your requests: your login may have ended. ' }),
+    reload
+  );
 }
