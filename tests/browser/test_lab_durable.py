@@ -10,7 +10,6 @@ hibernates: the server keeps it from the journal, with no kernel), says so, and 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,19 +19,14 @@ from playwright.sync_api import Page, expect
 
 from tests.server.helpers import http
 
+from . import test_lab_sidebar as sidebar
 from .servers import Server
-from .test_lab_sidebar import current_run_view, open_lab, select_rows, start_sidebar_lab
+from .test_lab_sidebar import current_run_view, open_lab, select_rows
 
 pytestmark = pytest.mark.browser
 
-
-@pytest.fixture
-def lab(tmp_path: Path) -> Iterator[Server]:
-    server = start_sidebar_lab(tmp_path)
-    try:
-        yield server
-    finally:
-        server.stop()
+lab = sidebar.lab
+"""The sidebar tests' fixture: JupyterLab whose server extension serves the examples."""
 
 
 def actions_kernel_pid(lab: Server, runtime: Path) -> int:

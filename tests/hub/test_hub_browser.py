@@ -13,13 +13,13 @@ show the tab bob left open; the test waits for states that hold either way.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.browser import conftest as browser_tests
 from tests.browser.conftest import ARTEFACTS, CHROMIUM, FLAGS
 from tests.browser.lab import (
     answer_known_dialogs,
@@ -50,13 +50,8 @@ def artefacts() -> Path:
     return ARTEFACTS
 
 
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    """Browser contexts opened by the test (one per person), closed after it."""
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
+contexts = browser_tests.contexts
+"""The browser tests' fixture: browser contexts opened by the test (one per person), closed after it."""
 
 
 def log_in_to_alices_lab(
