@@ -100,6 +100,14 @@ def show_interval_sidebar(page: Page) -> Locator:
     return sidebar
 
 
+def wait_for_sidebar_actions(page: Page) -> Locator:
+    """Wait until Lab is restored and the Interval sidebar, opened, lists its actions; return it."""
+    wait_for_lab(page)
+    sidebar = show_interval_sidebar(page)
+    expect(sidebar.locator(".inb-sb-action").first).to_be_visible(timeout=30_000)
+    return sidebar
+
+
 def run_view(page: Page) -> Locator:
     """The run view in the visible run tab."""
     return page.locator(".inb-panel:visible .inb-rv")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from .lab import answer_known_dialogs, inbox, run_view, show_interval_sidebar, wait_for_lab
+from .lab import answer_known_dialogs, inbox, run_view, wait_for_lab, wait_for_sidebar_actions
 from .servers import Server, start_lab
 
 pytestmark = pytest.mark.browser
@@ -68,9 +68,7 @@ def open_as(contexts: list[BrowserContext], browser: Browser, lab: Server, token
     page = context.new_page()
     answer_known_dialogs(page)
     page.goto(f"{lab.url}/lab?token={token}")
-    wait_for_lab(page)
-    sidebar = show_interval_sidebar(page)
-    expect(sidebar.locator(".inb-sb-action").first).to_be_visible(timeout=30_000)
+    wait_for_sidebar_actions(page)
     return page
 
 

@@ -23,6 +23,7 @@ from .lab import (
     use_dark_theme,
     wait_for_lab,
     wait_for_notebook_kernel,
+    wait_for_sidebar_actions,
 )
 from .servers import NOTEBOOKS, Server, start_lab
 
@@ -86,10 +87,7 @@ def hub_lab(tmp_path: Path) -> Iterator[Server]:
 def open_lab(page: Page, lab: Server) -> Locator:
     """Open JupyterLab (restoring the workspace) and show the Interval sidebar."""
     page.goto(f"{lab.url}/lab?token={lab.token}")
-    wait_for_lab(page)
-    sidebar = show_interval_sidebar(page)
-    expect(sidebar.locator(".inb-sb-action").first).to_be_visible(timeout=30_000)
-    return sidebar
+    return wait_for_sidebar_actions(page)
 
 
 def current_run_view(page: Page) -> Locator:

@@ -25,8 +25,7 @@ from tests.browser.lab import (
     answer_known_dialogs,
     inbox,
     run_view,
-    show_interval_sidebar,
-    wait_for_lab,
+    wait_for_sidebar_actions,
 )
 
 from .conftest import PASSWORD, Hub
@@ -70,9 +69,7 @@ def log_in_to_alices_lab(
     page.locator("#username_input").fill(user)
     page.locator("#password_input").fill(PASSWORD)
     page.locator("#login_submit").click()
-    wait_for_lab(page)
-    sidebar = show_interval_sidebar(page)
-    expect(sidebar.locator(".inb-sb-action").first).to_be_visible(timeout=30_000)
+    wait_for_sidebar_actions(page)
     return page
 
 
