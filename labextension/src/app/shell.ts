@@ -51,10 +51,14 @@ export class App {
   async start(): Promise<void> {
     forgetToken();
     window.addEventListener('hashchange', () => void this.show(parseHash(location.hash), true));
-    this.me = await this.api.viewer();
-    this.user.textContent = this.me ? this.me.display_name || this.me.username : '';
     const slug = deepLinkedAction();
-    await Promise.all([this.reportFailure(this.actions.refresh()), this.pollInbox()]);
+    const [me] = await Promise.all([
+      this.api.viewer(),
+      this.reportFailure(this.actions.refresh()),
+      this.pollInbox()
+    ]);
+    this.me = me;
+    this.user.textContent = me ? me.display_name || me.username : '';
     if (slug) {
       await this.actions.start(slug); // opens the run (or says why not)
       if (!this.runScreen.runId) {
