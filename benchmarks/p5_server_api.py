@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import http.client
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -29,13 +28,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from jupyter_client.asynchronous import AsyncKernelClient  # noqa: E402
-from tornado.httpclient import AsyncHTTPClient, HTTPRequest  # noqa: E402
-
-from tests.server.helpers import Process, free_port, jupyter_server_args  # noqa: E402
+from _harness import serve, timing_line
+from jupyter_client.asynchronous import AsyncKernelClient
+from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 
 ACTIONS = """
 import interval_nb as inb
@@ -50,18 +45,6 @@ async def bench(io, ctx):
 """
 
 TOKEN = "p5-" + uuid.uuid4().hex
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def line(label: str, values_ms: list[float]) -> str:
-    return (
-        f"  {label:<44} p50 {statistics.median(values_ms):7.2f} ms   "
-        f"p90 {pct(values_ms, 0.9):7.2f} ms   (n={len(values_ms)})"
-    )
 
 
 class Api:
@@ -224,31 +207,10 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="inb-p5-") as tmp_name:
-        tmp = Path(tmp_name)
-        root = tmp / "root"
-        root.mkdir()
-        (root / "bench_actions.py").write_text(ACTIONS)
-        config = tmp / "config"
-        config.mkdir()
-        (config / "jupyter_server_config.py").write_text(
-            'c.IntervalNB.actions = ["bench_actions:actions"]\n'
-            'c.ServerApp.jpserver_extensions = {"jupyter_lsp": False, "voila.server_extension": False}\n'
-        )
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "INTERVAL_NB"))}
-        env.update(
-            JUPYTER_CONFIG_DIR=str(config),
-            JUPYTER_DATA_DIR=str(tmp / "data"),
-            JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
-        )
-        port = free_port()
-        server = Process(
-            jupyter_server_args(root, port, TOKEN, "--ServerApp.log_level=WARN"),
-            cwd=root,
-            env=env,
-            log=tmp / "server.log",
-        )
+        server = serve(Path(tmp_name), "bench_actions", ACTIONS, TOKEN)
+        port = server.port
         try:
-            server.wait_for(f"http://127.0.0.1:{port}/api/status?token={TOKEN}")
+            server.wait_until_up()
             api = Api(port)
             t0 = time.perf_counter()
             status, listing = api.call("GET", "actions")
@@ -258,12 +220,10 @@ def main() -> int:
             )
             api_times = start_to_prompt(api, args.samples)
             kernel_id = json.loads(_get(port, "/api/kernels"))[0]["id"]
-            echo = asyncio.run(
-                comm_echo(tmp / "runtime" / f"kernel-{kernel_id}.json", args.samples)
-            )
+            echo = asyncio.run(comm_echo(server.runtime / f"kernel-{kernel_id}.json", args.samples))
             api_times += start_to_prompt(api, args.samples // 2)  # interleave: same conditions
-            print(line("raw comm echo (interval_nb ping)", echo))
-            print(line("API: POST start → 201 with first prompt", api_times))
+            print(timing_line("raw comm echo (interval_nb ping)", echo))
+            print(timing_line("API: POST start → 201 with first prompt", api_times))
             ratio = statistics.median(api_times) / statistics.median(echo)
             print(
                 f"  ratio (p50)                                  {ratio:5.2f}×   goal ≤ 3×   {'OK' if ratio <= 3 else 'MISSED'}"

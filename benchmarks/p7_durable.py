@@ -61,14 +61,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import psutil
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from jupyter_client.asynchronous.client import AsyncKernelClient  # noqa: E402
-from jupyter_client.blocking.client import BlockingKernelClient  # noqa: E402
-
-from tests.server.helpers import Process, free_port, jupyter_server_args  # noqa: E402
+from _harness import serve, timing_line, wait_for
+from jupyter_client.asynchronous.client import AsyncKernelClient
+from jupyter_client.blocking.client import BlockingKernelClient
 
 T = TypeVar("T")
 
@@ -130,39 +125,16 @@ def _p7_probe():
 """
 
 TOKEN = "p7-" + uuid.uuid4().hex
-PATIENCE = 600.0
-"""Seconds a state may take to arrive before the script gives up on it."""
-
-
-def pct(values: list[float], q: float) -> float:
-    """The ``q`` quantile (0–1) of ``values``."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def line(label: str, values_ms: list[float]) -> str:
     """``label  p50 … p90 … (n=…)``."""
-    return (
-        f"  {label:<46} p50 {statistics.median(values_ms):8.2f} ms   "
-        f"p90 {pct(values_ms, 0.9):8.2f} ms   (n={len(values_ms)})"
-    )
+    return timing_line(label, values_ms, width=46, digits=8)
 
 
 def verdict(ok: bool) -> str:
     """``OK`` or ``MISSED``."""
     return "OK" if ok else "MISSED"
-
-
-def wait_for(what: str, probe: Callable[[], T | None], pause: float = 0.05) -> T:
-    """Poll ``probe`` until it returns something truthy (gives up after :data:`PATIENCE`)."""
-    deadline = time.monotonic() + PATIENCE
-    last: T | None = None
-    while time.monotonic() < deadline:
-        last = probe()
-        if last:
-            return last
-        time.sleep(pause)
-    raise TimeoutError(f"never saw {what}; last: {last!r}")
 
 
 class _Connection(threading.local):
@@ -254,31 +226,13 @@ class Server:
     """A ``jupyter server`` subprocess with the P7 actions, in its own directories."""
 
     def __init__(self, parent: Path, name: str, *extra: str) -> None:
-        self.dir = parent / name
-        root = self.dir / "root"
-        root.mkdir(parents=True)
-        (root / "p7_actions.py").write_text(ACTIONS)
-        config = self.dir / "config"
-        config.mkdir()
-        (config / "jupyter_server_config.py").write_text(
-            'c.IntervalNB.actions = ["p7_actions:actions"]\n'
-            'c.ServerApp.jpserver_extensions = {"jupyter_lsp": False, "voila.server_extension": False}\n'
-        )
-        self.runtime = self.dir / "runtime"
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "INTERVAL_NB"))}
-        env.update(
-            JUPYTER_CONFIG_DIR=str(config),
-            JUPYTER_DATA_DIR=str(self.dir / "data"),
-            JUPYTER_RUNTIME_DIR=str(self.runtime),
-        )
-        self.port = free_port()
-        args = jupyter_server_args(root, self.port, TOKEN, "--ServerApp.log_level=WARN", *extra)
-        self.process = Process(args, cwd=root, env=env, log=self.dir / "server.log")
-        self.api = Api(self.port)
+        self.server = serve(parent / name, "p7_actions", ACTIONS, TOKEN, *extra)
+        self.runtime = self.server.runtime
+        self.api = Api(self.server.port)
 
     def ready(self) -> None:
         """Wait for the server and its actions kernel (the first ``GET actions``)."""
-        self.process.wait_for(f"http://127.0.0.1:{self.port}/api/status?token={TOKEN}")
+        self.server.wait_until_up()
         status, listing = self.api.call("GET", "actions")
         if status != 200 or not listing["actions"]:
             raise RuntimeError(f"GET actions: {status} {listing}")
@@ -308,7 +262,7 @@ class Server:
 
     def stop(self) -> None:
         """Stop the server and its kernels."""
-        self.process.stop()
+        self.server.stop()
 
 
 class Probe:
