@@ -19,13 +19,13 @@ from playwright.sync_api import Page, expect
 
 from tests.server.helpers import http
 
-from . import test_lab_sidebar as sidebar
+from . import test_lab_sidebar as sidebar_tests
 from .servers import Server
-from .test_lab_sidebar import current_run_view, open_lab, select_rows
+from .test_lab_sidebar import open_lab, start_refund
 
 pytestmark = pytest.mark.browser
 
-lab = sidebar.lab
+lab = sidebar_tests.lab
 """The sidebar tests' fixture: JupyterLab whose server extension serves the examples."""
 
 
@@ -45,13 +45,7 @@ def test_a_run_tab_survives_a_sigkill_of_the_actions_kernel(
 ) -> None:
     page.set_viewport_size({"width": 1400, "height": 900})
     sidebar = open_lab(page, lab)
-    sidebar.locator(".inb-sb-action[data-slug='refund_user']").click()
-    view = current_run_view(page)
-    email = view.get_by_label("Customer email")
-    expect(email).to_be_visible(timeout=20_000)
-    email.fill("ana@example.com")
-    email.press("Enter")
-    select_rows(view, [1], [2])
+    view = start_refund(page, sidebar)
     view.get_by_role("button", name="Submit").click()
     yes = view.locator("[data-confirm='yes']")
     expect(yes).to_be_visible(timeout=20_000)

@@ -110,6 +110,21 @@ def select_rows(view: Locator, rows_page1: list[int], rows_page2: list[int]) -> 
     expect(view).to_contain_text(f"{len(rows_page1) + len(rows_page2)} selected")
 
 
+def start_refund(page: Page, sidebar: Locator) -> Locator:
+    """Start the refund example from the sidebar, give the email, tick a row on each page.
+
+    Returns the run view, on the rows' prompt (not submitted yet).
+    """
+    sidebar.locator(".inb-sb-action[data-slug='refund_user']").click()
+    view = current_run_view(page)
+    email = view.get_by_label("Customer email")
+    expect(email).to_be_visible(timeout=20_000)
+    email.fill("ana@example.com")
+    email.press("Enter")
+    select_rows(view, [1], [2])
+    return view
+
+
 def test_refund_from_sidebar_survives_reload(
     lab: Server, page: Page, artefacts: Path, console_errors: Any
 ) -> None:
@@ -128,15 +143,9 @@ def test_refund_from_sidebar_survives_reload(
     expect(actions).to_have_count(3)
     page.screenshot(path=str(artefacts / "lab-sidebar-1-actions.png"))
 
-    sidebar.locator(".inb-sb-action[data-slug='refund_user']").click()
+    view = start_refund(page, sidebar)
     tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="Refund user")
-    expect(tab).to_be_visible(timeout=20_000)
-    view = current_run_view(page)
-    email = view.get_by_label("Customer email")
-    expect(email).to_be_visible(timeout=20_000)
-    email.fill("ana@example.com")
-    email.press("Enter")
-    select_rows(view, [1], [2])
+    expect(tab).to_be_visible()
     run_id = page.locator(".inb-panel:visible .inb-panel-id").inner_text()
 
     # reload mid-run: the tab comes back on the run's pending prompt (the run lives in the
