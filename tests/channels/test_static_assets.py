@@ -23,7 +23,7 @@ def selectors(css: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("name", ["runview.css", "launcher.css"])
+@pytest.mark.parametrize("name", ["runview.css", "launcher.css", "inbox.css"])
 def test_every_selector_is_scoped(name: str) -> None:
     found = selectors((STATIC / name).read_text())
     assert len(found) > 20
@@ -31,7 +31,7 @@ def test_every_selector_is_scoped(name: str) -> None:
     assert unscoped == [], f"selectors that would style the whole page: {unscoped[:10]}"
 
 
-@pytest.mark.parametrize("name", ["runview.js", "launcher.js"])
+@pytest.mark.parametrize("name", ["runview.js", "launcher.js", "inbox.js"])
 def test_modules_load_nothing_from_the_network(name: str) -> None:
     source = (STATIC / name).read_text()
     assert not re.search(r"^\s*import\s", source, re.M), (
