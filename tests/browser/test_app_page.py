@@ -134,7 +134,7 @@ def test_a_run_goes_end_to_end_and_survives_a_reload(
 
     # "My runs": the run, completed; its details as in Lab's timeline
     page.get_by_role("link", name="My runs", exact=True).click()
-    item = page.locator(".inb-app-run")
+    item = page.locator(".inb-app-run:visible")
     expect(item).to_have_count(1)
     expect(item.locator(".inb-status")).to_have_text("Completed")
     item.get_by_role("link").click()
@@ -182,7 +182,7 @@ def test_a_prompt_handed_over_waits_in_carols_inbox(
     expect(carol.locator(".inb-app-count")).to_have_text("1", timeout=30_000)
     expect(carol.locator(".inb-app-toast")).to_contain_text("waits for you")
     carol.get_by_role("link", name="Waiting for me").click()
-    item = carol.locator(".inb-app-run")
+    item = carol.locator(".inb-app-run:visible")
     expect(item).to_contain_text("for group:managers · started by bob")
     carol.screenshot(path=str(artefacts / "app-page-inbox.png"))
     item.get_by_role("link").click()
@@ -304,3 +304,17 @@ def test_when_the_login_ends_the_page_says_so_and_a_reload_asks_for_it(
     banner.get_by_role("button", name="Reload to sign in again").click()
     expect(page.locator("input[type='password']")).to_be_visible(timeout=30_000)
     assert "/login" in page.url
+
+
+def test_my_runs_lists_the_latest_fifty_and_more_on_demand(
+    server: Server, browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    for n in range(51):  # queued runs: in the history at once, no kernel involved
+        server.interval("POST", "actions/greet/queue", "bob-token", {"params": {"n": n}})
+    page = open_app(contexts, browser, server, "bob-token", "#runs")
+    items = page.locator(".inb-app-run:visible")
+    expect(items).to_have_count(50, timeout=30_000)
+    more = page.get_by_role("button", name="Show 1 more (51 in all)")
+    more.click()
+    expect(items).to_have_count(51)
+    expect(more).to_be_hidden()

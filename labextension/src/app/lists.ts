@@ -55,19 +55,39 @@ export class InboxList extends RunsSection {
   }
 }
 
-/** "My runs". */
+/** The most runs "My runs" lists (the API's largest page). */
+const MAX_SHOWN = 500;
+
+/** "My runs": the latest 50, and more on demand. */
 export class MyRuns extends RunsSection {
   constructor(
     private readonly api: IntervalApi,
     private readonly me: () => IMe | null
   ) {
     super('My runs', 'You have not run anything yet. Pick an action to start.');
+    this.more.addEventListener('click', () => {
+      this.limit = Math.min(MAX_SHOWN, this.limit + LIST_LIMIT);
+      void this.refresh();
+    });
+    this.node.append(this.more);
+  }
+
+  /** Read the runs again and redraw, with "Show more" while older runs are left out. */
+  async refresh(): Promise<IRunPage> {
+    const page = await super.refresh();
+    const left = page.total - page.runs.length;
+    this.more.hidden = left <= 0 || this.limit >= MAX_SHOWN;
+    this.more.textContent = `Show ${Math.min(left, LIST_LIMIT)} more (${page.total} in all)`;
+    return page;
   }
 
   protected read(): Promise<IRunPage> {
     const user = this.me()?.username;
-    return this.api.runs({ limit: LIST_LIMIT, ...(user ? { user } : {}) });
+    return this.api.runs({ limit: this.limit, ...(user ? { user } : {}) });
   }
+
+  private limit = LIST_LIMIT;
+  private readonly more = el('button', { type: 'button', class: 'inb-app-button inb-app-more', hidden: true });
 
   protected options(): IRunListOptions {
     return { describe: run => (run.status === 'awaiting_input' ? 'waiting for an answer' : '') };
