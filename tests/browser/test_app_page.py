@@ -220,7 +220,11 @@ def test_dark_by_system_preference_and_driven_by_keyboard(
     assert contrast(page, page.locator(".inb-launcher-name").first) >= 4.5
 
     search = page.get_by_label("Search actions")
-    search.focus()
+    page.keyboard.press("Tab")  # the first stop: past the header
+    skip = page.get_by_role("button", name="Skip to content")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(search).to_be_focused()
     page.keyboard.type("greet")
     expect(launcher(page).locator(":visible")).not_to_have_count(0)
     page.keyboard.press("Enter")  # to the first match's Run

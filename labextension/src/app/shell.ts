@@ -44,7 +44,7 @@ export class App {
     );
     this.inbox.node.append(this.notices.node);
     this.main.append(this.actions.node, this.inbox.node, this.runs.node, this.runScreen.node);
-    root.append(this.header(), this.signedOut, this.main, this.toasts.node);
+    root.append(skipLink(this.main), this.header(), this.signedOut, this.main, this.toasts.node);
   }
 
   /** Load who is looking and the actions, follow the URL, and start re-reading the lists. */
@@ -210,4 +210,18 @@ function signedOutBanner(): HTMLElement {
     el('span', { text: 'The server no longer takes your requests: your login may have ended. ' }),
     reload
   );
+}
+
+/** The first stop of the keyboard: past the header, into the place shown (a button, since the
+ *  URL's hash is the app's route). */
+function skipLink(main: HTMLElement): HTMLElement {
+  const skip = el('button', { type: 'button', class: 'inb-app-skip', text: 'Skip to content' });
+  skip.addEventListener('click', () => {
+    const shown = [...main.children].find(child => !(child as HTMLElement).hidden);
+    const field = shown?.querySelector<HTMLElement>(
+      '.inb-launcher-search, .inb-rv-form input:enabled, .inb-rv-form select:enabled, .inb-rv-form textarea:enabled'
+    );
+    (field ?? main).focus();
+  });
+  return skip;
 }
