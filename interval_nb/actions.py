@@ -23,8 +23,9 @@ import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal, overload
 
-from .cron import Schedule, parse_assignee
+from .cron import Schedule
 from .errors import ActionDefinitionError, IntervalNBError
+from .principals import parse_principals
 from .runtime import registry
 from .runtime.context import User
 from .runtime.recording import Recording
@@ -265,7 +266,7 @@ class Actions:
             user=User.coerce(user).username,
             params=dict(params or {}),
             access=action.access,
-            assignee=parse_assignee(assignee),
+            assignee=parse_principals(assignee, "assignee"),
             created=time.time(),
         )
         store = _history()

@@ -13,39 +13,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
 
 from .errors import ActionDefinitionError
+from .principals import parse_principals
 from .protocol import ScheduleInfo
-
-MAX_ASSIGNEES = 100
-"""Most entries an assignee list may hold (a request body could otherwise carry millions)."""
-MAX_NAME = 200
-"""Longest user or group name an assignee entry may be."""
-
-
-def parse_assignee(value: Any, where: str = "assignee") -> tuple[str, ...] | None:
-    """A user name, ``"group:NAME"``, a list of them, or ``None`` as a tuple (or ``None``)."""
-    if value is None:
-        return None
-    names = [value] if isinstance(value, str) else value
-    if not isinstance(names, (list, tuple)) or not names:
-        raise ActionDefinitionError(
-            f'{where} takes a user name, "group:NAME", a list of them, or None'
-        )
-    if len(names) > MAX_ASSIGNEES:
-        raise ActionDefinitionError(f"{where} names at most {MAX_ASSIGNEES} people or groups")
-    if not all(isinstance(n, str) and n.strip() for n in names):
-        raise ActionDefinitionError(f'{where} takes user names or "group:NAME" entries')
-    if any(len(n) > MAX_NAME for n in names):
-        raise ActionDefinitionError(f"{where}: a name is at most {MAX_NAME} characters")
-    cleaned = tuple(n.strip() for n in names)
-    if any(n.startswith("group:") and not n[len("group:") :].strip() for n in cleaned):
-        raise ActionDefinitionError(f'{where}: "group:" needs a group name after it')
-    return cleaned
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,7 +56,7 @@ class Schedule:
                 raise ActionDefinitionError(
                     f"schedule_tz {tz!r} is not a time zone (e.g. schedule_tz='Europe/Paris')"
                 ) from None
-        return cls(cron.strip(), tz, parse_assignee(assignee), bool(catch_up))
+        return cls(cron.strip(), tz, parse_principals(assignee, "assignee"), bool(catch_up))
 
     @classmethod
     def from_info(cls, info: ScheduleInfo) -> Schedule:

@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 from .._context import current_host
 from .._util import call_maybe_async, shorten
 from ..errors import ActionDefinitionError
+from ..principals import parse_principals
 from ..protocol import ChoiceSpec, PromptSpec
 from .components import Component, InvalidAnswer, Validator
 
@@ -134,15 +135,8 @@ class Prompt:
         shows in the assignees' inbox (``GET runs?waiting_for=me``). The journal records who
         answered. The next prompt without ``assign_to`` goes back to whoever started the run.
         """
-        names = tuple(who)
-        if not names or not all(isinstance(n, str) and n.strip() for n in names):
-            raise ActionDefinitionError(
-                '.assign_to() takes user names or "group:NAME" entries, e.g. '
-                '.assign_to("group:managers")'
-            )
-        if any(n.startswith("group:") and not n[len("group:") :].strip() for n in names):
-            raise ActionDefinitionError('.assign_to(): "group:" needs a group name after it')
-        return dataclasses.replace(self, assignees=tuple(n.strip() for n in names))
+        names = parse_principals(list(who), ".assign_to()") or ()  # a list: never None
+        return dataclasses.replace(self, assignees=names)
 
     def validate(self, fn: Validator) -> Prompt:
         """Validate the whole value (list, dict or single value); return an error or ``None``.

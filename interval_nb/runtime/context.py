@@ -10,9 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ActionDefinitionError
-
-MAX_RECIPIENTS = 100
-"""Most people and groups one ``ctx.notify(to=...)`` may name."""
+from ..principals import parse_principals
 
 if TYPE_CHECKING:
     from ..actions import Action
@@ -82,24 +80,6 @@ def _os_username(*login_variables: str | None) -> str:
 def _user_named(username: str) -> User:
     """One shared (frozen) :class:`User` per username, instead of one per run."""
     return User(username=username)
-
-
-def recipients(to: str | Sequence[str] | None) -> list[str] | None:
-    """``ctx.notify``'s ``to`` as a list of user names and ``group:NAME`` (None: no one)."""
-    if to is None:
-        return None
-    names = [to] if isinstance(to, str) else list(to) if isinstance(to, (list, tuple)) else None
-    if (
-        not names
-        or len(names) > MAX_RECIPIENTS
-        or not all(isinstance(n, str) and n.strip() and len(n) <= 200 for n in names)
-        or any(n.strip() == "group:" for n in names)
-    ):
-        raise ActionDefinitionError(
-            'ctx.notify(to=...) takes a user name, "group:NAME", or a list of up to '
-            f'{MAX_RECIPIENTS} of them, e.g. to="group:managers"'
-        )
-    return list(dict.fromkeys(n.strip() for n in names))
 
 
 class ActionContext:
@@ -203,7 +183,8 @@ class ActionContext:
             raise ActionDefinitionError(
                 "ctx.notify() takes a message string and an optional title string"
             )
-        self._run.add_notification(message, title, recipients(to))
+        names = parse_principals(to, "ctx.notify(to=...)")
+        self._run.add_notification(message, title, None if names is None else list(names))
 
     def __repr__(self) -> str:
         return f"<ActionContext run={self.run_id} action={self._run.slug!r} user={self.user.username!r}>"

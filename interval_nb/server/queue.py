@@ -14,8 +14,8 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from ..cron import parse_assignee
 from ..errors import ActionDefinitionError
+from ..principals import parse_principals
 from ..protocol import ActionInfo
 from ..store import QueuedRun
 from .access import Identity, may_answer
@@ -28,7 +28,7 @@ def queued_run(
 ) -> QueuedRun:
     """The row of a new queued run of ``action`` queued by ``who`` (400 for a bad assignee)."""
     try:
-        names = parse_assignee(assignee)
+        names = parse_principals(assignee, "assignee")
     except ActionDefinitionError as exc:
         raise ApiError(400, "bad_request", str(exc)) from None
     return QueuedRun(
