@@ -5,6 +5,8 @@
  */
 import { IConnection, joinUrl } from './api';
 
+export { pageBaseUrl } from '../common/page';
+
 /** The `_xsrf` cookie (Jupyter may renew it), else `fallback`. */
 function xsrfToken(fallback: string): string {
   const match = document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/);
@@ -25,14 +27,4 @@ export function cookieConnection(baseUrl: string, xsrfFallback = ''): IConnectio
       return new WebSocket(`${scheme}//${location.host}${joinUrl(baseUrl, path)}`);
     }
   };
-}
-
-/** The server's base URL on a page Jupyter served (its `jupyter-config-data`), if it says. */
-export function pageBaseUrl(doc: Document = document): string | null {
-  try {
-    const base: unknown = JSON.parse(doc.getElementById('jupyter-config-data')?.textContent ?? 'null')?.baseUrl;
-    return typeof base === 'string' ? base.replace(/\/?$/, '/') : null;
-  } catch {
-    return null;
-  }
 }

@@ -1,6 +1,7 @@
 /**
  * Small DOM and text helpers shared by the sidebar, the run tabs and the run details.
  */
+import { h } from '../common/dom';
 
 /** How a status reads to a person. */
 export const STATUS_LABEL: Record<string, string> = {
@@ -21,32 +22,11 @@ export const SOURCE_LABEL: Record<string, string> = {
   voila: 'a dashboard'
 };
 
-/** `el("div", {class: "x", text: "y"}, child…)`: an element with text set, never HTML. */
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string | boolean | undefined> = {},
-  ...children: (Node | string | null | undefined | false)[]
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === false) {
-      continue;
-    }
-    if (key === 'class') {
-      node.className = String(value);
-    } else if (key === 'text') {
-      node.textContent = String(value);
-    } else {
-      node.setAttribute(key, value === true ? '' : String(value));
-    }
-  }
-  for (const child of children) {
-    if (child !== null && child !== undefined && child !== false) {
-      node.append(child);
-    }
-  }
-  return node;
-}
+/**
+ * `el("div", {class: "x", text: "y"}, child…)`: an element with text set, never HTML. It is
+ * the renderer's `h()` (`common/dom`), under the name the Lab and client modules use.
+ */
+export const el = h;
 
 /** A status badge: `<span class="inb-status" data-status="…">Waiting for input</span>`. */
 export function statusBadge(status: string): HTMLSpanElement {

@@ -16,6 +16,7 @@
  * Until the renderer is there the view shows the run's title and status as plain text, which
  * is also what a page without server or kernel (an HTML export) keeps showing.
  */
+import { pageBaseUrl } from '../common/page';
 
 /** The kernel's answer to `{type: "renderer"}`: the renderer's module and stylesheet. */
 export interface IRendererMessage {
@@ -58,13 +59,8 @@ function pageCache(): Map<string, Promise<IRenderer>> {
 }
 
 function serverRoot(): URL | null {
-  const data = document.getElementById('jupyter-config-data');
-  try {
-    const base: unknown = JSON.parse(data?.textContent ?? 'null')?.baseUrl;
-    return typeof base === 'string' ? new URL(`${base.replace(/\/?$/, '/')}static/interval_nb/`, location.href) : null;
-  } catch {
-    return null;
-  }
+  const base = pageBaseUrl();
+  return base === null ? null : new URL(`${base}static/interval_nb/`, location.href);
 }
 
 function addStyle(css: { href?: string; text?: string }): void {
