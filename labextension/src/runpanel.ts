@@ -72,7 +72,6 @@ export class RunPanel extends Widget {
     this.title.label = run.title || run.action;
     this.title.caption = `${run.title} — ${run.status.replace('_', ' ')} (run ${run.id})`;
     this.title.className = `inb-tab inb-tab-${run.status}`;
-    this.toggleClass('inb-panel-elsewhere', this._page.isElsewhere);
   }
 
   private _page: RunPage;

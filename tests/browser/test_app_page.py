@@ -155,6 +155,11 @@ def test_a_link_opens_one_action(
     expect(page.get_by_label("Your name")).to_be_editable(timeout=30_000)
     assert page.url == run_url
 
+    forged = open_app(contexts, browser, server, "bob-token", "#run=no-such-run")
+    expect(forged.locator(".inb-panel-notice")).to_contain_text(
+        "This run cannot be shown", timeout=30_000
+    )
+
     unknown = open_app(contexts, browser, server, "bob-token", "&action=no_such_action")
     expect(unknown.locator(".inb-app-toast")).to_contain_text("no_such_action", timeout=30_000)
     expect(launcher(unknown)).to_have_count(3)
