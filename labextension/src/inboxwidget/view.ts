@@ -66,10 +66,13 @@ export class InboxWidgetView {
           this.say(`The inbox cannot be read: ${err instanceof Error ? err.message : err}`);
         }
       }
-      this.timer = window.setTimeout(() => void poll(), POLL_MS);
+      if (!this.stopped) {
+        this.timer = window.setTimeout(() => void poll(), POLL_MS); // a view removed mid-read stays stopped
+      }
     };
     void poll();
     return () => {
+      this.stopped = true;
       clearTimeout(this.timer);
       this.page?.dispose();
       unwatch();
@@ -108,4 +111,5 @@ export class InboxWidgetView {
   private readonly runBox = el('div', { class: 'inb-inbox-widget-run inb-panel', tabindex: '-1', hidden: true });
   private page: RunPage | null = null;
   private timer = 0;
+  private stopped = false;
 }
