@@ -15,6 +15,7 @@ def test_all_is_the_public_surface() -> None:
         "errors",
         "io",
         "kernel_extension",
+        "principals",
         "protocol",
         "server",
         "store",
