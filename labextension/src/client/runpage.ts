@@ -99,10 +99,15 @@ export class RunPage {
     }
   }
 
-  /** Put the keyboard in the pending prompt's first field, else on `fallback`. */
+  /**
+   * Put the keyboard in the pending prompt's first field. With no prompt yet (the run is still
+   * starting), on `fallback` until the first prompt arrives, which then takes it (unless the
+   * person has moved the focus elsewhere meanwhile).
+   */
   focusForm(fallback: HTMLElement): void {
     const target = this.node.querySelector<HTMLElement>(FIRST_FIELD);
     (target ?? fallback).focus({ preventScroll: true });
+    this.focusWanted = target ? null : fallback;
   }
 
   /** Stop following the run and remove its view. */
@@ -150,6 +155,7 @@ export class RunPage {
       this.notice.hidden = true; // it has ended: nothing waits there any more
     }
     this._changed.emit(run);
+    this.focusArrivedPrompt(run);
     if (run.status !== this.lastStatus) {
       this.lastStatus = run.status;
       this._statusChanged.emit(run);
@@ -158,6 +164,30 @@ export class RunPage {
       clearTimeout(this.detailsTimer);
       this.detailsTimer = window.setTimeout(() => void this.refreshDetails(), DETAILS_DEBOUNCE_MS);
     }
+  }
+
+  /** A focus asked for before the first prompt: give it to that prompt once it is drawn. */
+  private focusArrivedPrompt(run: IRun): void {
+    const wanted = this.focusWanted;
+    if (!wanted || TERMINAL.has(run.status)) {
+      this.focusWanted = null;
+      return;
+    }
+    const active = document.activeElement;
+    if (active !== wanted && active !== document.body && active !== null) {
+      this.focusWanted = null; // the person went elsewhere: leave the keyboard there
+      return;
+    }
+    // The renderer may draw the prompt on its next frame: look now, and then.
+    const place = (): void => {
+      const target = this.node.querySelector<HTMLElement>(FIRST_FIELD);
+      if (target && this.focusWanted === wanted) {
+        target.focus({ preventScroll: true });
+        this.focusWanted = null;
+      }
+    };
+    place();
+    requestAnimationFrame(place);
   }
 
   private drawSummary(run: IRun): void {
@@ -238,6 +268,7 @@ export class RunPage {
   private detailsTimer = 0;
   private cleanup: Cleanup | null = null;
   private lastStatus = '';
+  private focusWanted: HTMLElement | null = null;
   private readonly _changed = new Emitter<RunPage, IRun>(this);
   private readonly _statusChanged = new Emitter<RunPage, IRun>(this);
 }
